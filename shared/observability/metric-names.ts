@@ -1,0 +1,23 @@
+// The metric contract between the functions (which emit via EMF) and the alarms (infra/), in one place.
+export const METRICS_NAMESPACE = 'ClinicPaymentsApi';
+export const SERVICE_NAME = 'clinic-payments-api';
+
+/** Upstream names as the API contract spells them in `error.upstream`. */
+export const PROVIDERS = ['skippay', 'skip-backend', 'etpay'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const MetricName = {
+  /** Every 5xx-class upstream outcome: UPSTREAM_AUTH_FAILED, _BAD_RESPONSE, _UNAVAILABLE, _TIMEOUT. Pages. */
+  UpstreamFailure: 'UpstreamFailure',
+  /** The provider refused the request itself (UPSTREAM_REJECTED). Informational. */
+  UpstreamRejected: 'UpstreamRejected',
+  /** A provider call that ended in a usable 2xx. */
+  UpstreamSuccess: 'UpstreamSuccess',
+  /** Wall time of one provider call (all attempts), milliseconds. */
+  UpstreamLatency: 'UpstreamLatency',
+  /** CONFIGURATION_ERROR: settings or secret missing, malformed, or of the wrong stage. Pages. */
+  ConfigurationError: 'ConfigurationError',
+} as const;
+
+/** Every metric above is emitted with exactly these dimensions (service, stage, provider). */
+export const Dimension = { Service: 'service', Stage: 'stage', Provider: 'provider' } as const;
