@@ -1,0 +1,5 @@
+export * from './amount.ts';
+export * from './email.ts';
+export * from './names.ts';
+export * from './phone.ts';
+export * from './rut.ts';

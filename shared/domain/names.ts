@@ -1,0 +1,34 @@
+// Free text that ends up in a provider's records and on receipts: trimmed, NFC-normalised, measured in
+// code points (what a person counts, near enough), and free of characters that can hide or reorder text.
+import * as z from 'zod/mini';
+
+// Cc (C0/C1 controls, including tab and newline), the line/paragraph separators, and the Cf bidi
+// controls (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) that can make a log or a receipt display
+// something other than what was stored. Other Cf characters are allowed: ZWJ is part of many emoji.
+const FORBIDDEN = /[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+/**
+ * A string trimmed and NFC-normalised, then `min` to `max` code points long, well-formed UTF-16 and free of
+ * control characters. Every failed rule is reported; messages never contain the input.
+ */
+export function safeTextSchema(min: number, max: number) {
+  const lengthMessage =
+    min === max ? `must be exactly ${min} characters` : `must be between ${min} and ${max} characters`;
+  return z.string({ error: 'must be a string' }).check(
+    z.trim(),
+    z.normalize('NFC'),
+    z.refine((text: string) => text.isWellFormed(), { error: 'must be valid Unicode text' }),
+    z.refine((text: string) => !FORBIDDEN.test(text), { error: 'must not contain control characters' }),
+    z.refine(
+      (text: string) => {
+        // The string iterator walks code points, so `Pérez` is 5 and an emoji is 1, not 2.
+        const length = [...text].length;
+        return length >= min && length <= max;
+      },
+      { error: lengthMessage },
+    ),
+  );
+}
+
+/** A first name or surname: 1 to 100 characters after trimming, no control characters. */
+export const personNameSchema = safeTextSchema(1, 100);
