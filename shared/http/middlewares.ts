@@ -1,0 +1,108 @@
+// The HTTP edge as middy middlewares. Order matters and is fixed in route.ts:
+// contractEdge (request id, the one error handler, the access log) → jsonBodyGuard (content type,
+// base64, size) → @middy/http-json-body-parser → requireJsonObject → the route's validation.
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { ApiError, isApiError } from '../errors.ts';
+import { logger } from '../observability/logger.ts';
+import { recordConfigurationError } from '../observability/metrics.ts';
+import type { Provider } from '../observability/metric-names.ts';
+import { errorResponse } from './response.ts';
+
+export type HttpEvent = APIGatewayProxyEventV2 & { body?: unknown };
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+type Middleware = MiddlewareObj<HttpEvent, HttpResult, Error, Context>;
+
+export const MAX_BODY_BYTES = 16 * 1024;
+const JSON_CONTENT_TYPE = /^application\/json\s*(?:;.*)?$/i;
+const PARSER_PACKAGE = '@middy/http-json-body-parser';
+
+const requestIds = new WeakMap<object, string>();
+/** API Gateway's request id: the one the access log and the client see. */
+export const requestIdOf = (event: HttpEvent, context?: Context): string => {
+  let id = requestIds.get(event);
+  if (!id) {
+    id = event.requestContext?.requestId || context?.awsRequestId || randomUUID();
+    requestIds.set(event, id);
+  }
+  return id;
+};
+
+/** Whatever was thrown, as a contract error. Unknown errors never show their message. */
+export const toApiError = (error: unknown): ApiError => {
+  if (isApiError(error)) return error;
+  const cause = (error as { cause?: { package?: string } } | undefined)?.cause;
+  if (cause?.package === PARSER_PACKAGE) return new ApiError('INVALID_JSON', { reason: 'JSON.parse failed' });
+  return new ApiError('INTERNAL_ERROR', { cause: error, reason: error instanceof Error ? error.name : typeof error });
+};
+
+/** Request id, the single error handler, and one access-log line per request. */
+export const contractEdge = (provider: Provider | undefined): Middleware => {
+  const started = new WeakMap<object, number>();
+  return {
+    before: (request) => {
+      started.set(request.event, performance.now());
+      logger.appendKeys({ request_id: requestIdOf(request.event, request.context), stage: process.env.STAGE });
+    },
+    after: (request) => {
+      const requestId = requestIdOf(request.event, request.context);
+      request.response = { ...request.response, headers: { ...request.response?.headers, 'x-request-id': requestId } };
+      logger.info('request completed', {
+        route: request.event.routeKey,
+        status: request.response.statusCode,
+        duration_ms: Math.round(performance.now() - (started.get(request.event) ?? performance.now())),
+      });
+      logger.removeKeys(['request_id', 'stage']);
+    },
+    onError: (request) => {
+      const requestId = requestIdOf(request.event, request.context);
+      const error = toApiError(request.error);
+      if (error.code === 'CONFIGURATION_ERROR' && provider) recordConfigurationError(provider);
+      const fields = {
+        route: request.event.routeKey,
+        status: error.status,
+        code: error.code,
+        upstream: error.upstream,
+        reason: error.reason,
+        duration_ms: Math.round(performance.now() - (started.get(request.event) ?? performance.now())),
+      };
+      if (error.status >= 500) {
+        // The cause's stack helps on-call; the logger's redaction scrubs anything personal in it.
+        logger.error('request failed', { ...fields, error: error.code === 'INTERNAL_ERROR' ? error.cause : undefined });
+      } else logger.info('request rejected', fields);
+      logger.removeKeys(['request_id', 'stage']);
+      request.response = errorResponse(error, requestId);
+    },
+  };
+};
+
+/** Content type (415), base64 bodies, and the 16 KiB limit (413), before anything parses the body. */
+export const jsonBodyGuard = (): Middleware => ({
+  before: (request) => {
+    const { event } = request;
+    const contentType = event.headers?.['content-type'] ?? '';
+    if (!JSON_CONTENT_TYPE.test(contentType)) throw new ApiError('UNSUPPORTED_MEDIA_TYPE');
+    if (typeof event.body !== 'string') throw new ApiError('INVALID_JSON', { reason: 'no body' });
+    // Base64 inflates by 4/3: reject a hopeless body before decoding it.
+    if (event.isBase64Encoded && event.body.length > Math.ceil(MAX_BODY_BYTES / 3) * 4 + 4) {
+      throw new ApiError('PAYLOAD_TOO_LARGE');
+    }
+    const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+    if (bytes.byteLength > MAX_BODY_BYTES) throw new ApiError('PAYLOAD_TOO_LARGE');
+    event.body = bytes.toString('utf8');
+    event.isBase64Encoded = false;
+    // Normalised once checked, so the JSON parser downstream sees one spelling (it is case-sensitive).
+    event.headers = { ...event.headers, 'content-type': 'application/json' };
+  },
+});
+
+/** The contract wants an object: `[]`, `null`, `"x"` and `1` are valid JSON but INVALID_JSON here. */
+export const requireJsonObject = (): Middleware => ({
+  before: (request) => {
+    const { body } = request.event;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ApiError('INVALID_JSON', { reason: 'not a JSON object' });
+    }
+  },
+});

@@ -1,0 +1,26 @@
+// A safety net under every log line: our code never logs personal data or secrets on purpose, and this
+// makes an accident (a stray error message, a provider string) unreadable anyway.
+const SENSITIVE_KEY =
+  /rut|e-?mail|phone|secret|password|authorization|api_?token|signature|jwt|^token$|widget_token|first_name|last_name|surname|^name$/i;
+
+const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[^\s@"'<>(),;:]+/g;
+// RUT in any accepted form (dotted, dashed or compact) and anything phone-like: long digit runs.
+const RUT = /\b\d{1,2}\.\d{3}\.\d{3}-?[\dkK]\b|\b\d{7,8}-?[\dkK]\b/g;
+const LONG_DIGITS = /\+?\d[\d ]{7,}\d/g;
+const CREDENTIAL = /\b(?:pk|st|ci)_(?:test|live)_[\w-]+|\bBearer\s+\S+/gi;
+
+export const REDACTED = '[redacted]';
+
+export const scrubText = (text: string): string =>
+  text
+    .replace(CREDENTIAL, REDACTED)
+    .replace(EMAIL, '[email]')
+    .replace(RUT, '[rut]')
+    .replace(LONG_DIGITS, '[digits]');
+
+/** JSON.stringify replacer for the logger: drops sensitive keys, scrubs every string. */
+export const redactingReplacer = (key: string, value: unknown): unknown => {
+  if (key !== '' && SENSITIVE_KEY.test(key) && value !== undefined && value !== null) return REDACTED;
+  if (typeof value === 'string') return scrubText(value);
+  return value;
+};

@@ -1,0 +1,24 @@
+// POST /v1/orders: the request as the contract defines it.
+import * as z from 'zod/mini';
+import { chileanPhoneSchema, clpAmountSchema, emailSchema, personNameSchema, rutSchema } from '../domain/index.ts';
+
+export const createOrderBody = z.strictObject({
+  reference: z.optional(
+    z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 . _ -')),
+  ),
+  total_amount: clpAmountSchema,
+  provider_rut: z.optional(rutSchema),
+  customer: z.strictObject({
+    rut: rutSchema,
+    first_name: personNameSchema,
+    last_name: personNameSchema,
+    email: emailSchema,
+    phone_number: chileanPhoneSchema,
+  }),
+});
+export type CreateOrderBody = z.output<typeof createOrderBody>;
+
+export const IDEMPOTENCY_KEY = z.string().check(z.regex(/^[\x20-\x7E]{1,255}$/, 'must be 1-255 printable ASCII characters'));
+
+export const createOrderHeaders = z.looseObject({ 'idempotency-key': z.optional(IDEMPOTENCY_KEY) });
+export type CreateOrderHeaders = z.output<typeof createOrderHeaders>;

@@ -1,0 +1,288 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetSecretsCache } from '#shared/config/secrets.ts';
+import { resetSettingsCache } from '#shared/config/settings.ts';
+import { handler } from '../../functions/create-order/handler.ts';
+import { captureOutput } from '../support/logs.ts';
+import { invoke, lambdaContext } from '../support/lambda.ts';
+import { json, refusedUrl, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
+import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
+
+const output = captureOutput();
+const secrets = mockSecrets({ 'clinic-payments/staging/skip': SKIP_TEST_SECRET });
+let skippay: ProviderStub;
+
+const validOrder = {
+  reference: 'CLINIC-000123',
+  total_amount: 50000,
+  customer: {
+    rut: '12.345.678-5',
+    first_name: 'Ana',
+    last_name: 'Pérez',
+    email: 'ana.perez@example.cl',
+    phone_number: '+56 9 1234 5678',
+  },
+};
+
+const setEnv = (overrides: Record<string, string | undefined> = {}): void => {
+  Object.assign(process.env, {
+    STAGE: 'staging',
+    SKIPPAY_API_URL: skippay.url,
+    SKIP_SECRET_ID: 'clinic-payments/staging/skip',
+    UPSTREAM_TIMEOUT_MS: '1500',
+  });
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  resetSettingsCache();
+};
+
+beforeAll(async () => {
+  skippay = await startProviderStub();
+});
+afterAll(async () => {
+  await skippay.close();
+});
+beforeEach(() => {
+  skippay.requests.length = 0;
+  skippay.answer(json(201, { hash: 'ord_abc123', status: 'pending' }));
+  secrets.answer({ 'clinic-payments/staging/skip': SKIP_TEST_SECRET });
+  resetSecretsCache();
+  // SKIPPAY_API_URL is http on loopback: allowed only for the local stage, so tests run as `local`
+  // unless a test is about stage rules.
+  setEnv({ STAGE: 'local' });
+});
+
+describe('POST /v1/orders: the happy path', () => {
+  it('sends SkipPay exactly the order the contract describes and answers 201', async () => {
+    const res = await invoke(handler, { body: validOrder });
+
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ order_token: 'ord_abc123', reference: 'CLINIC-000123', status: 'pending' });
+    expect(res.headers['x-request-id']).toMatch(/^req-/);
+    expect(skippay.requests).toHaveLength(1);
+    const [request] = skippay.requests;
+    expect(request?.method).toBe('POST');
+    expect(request?.path).toBe('/orders');
+    expect(request?.headers.authorization).toBe(`Bearer ${SKIP_TEST_SECRET.SKIPPAY_CLIENT_SECRET}`);
+    expect(request?.headers['content-type']).toBe('application/json');
+    expect(request?.json).toEqual({
+      reference: 'CLINIC-000123',
+      total_amount: '50000',
+      customer: {
+        rut: '12345678-5',
+        first_name: 'Ana',
+        last_name: 'Pérez',
+        email: 'ana.perez@example.cl',
+        phone_number: '+56912345678',
+      },
+    });
+  });
+
+  it('forwards provider_rut canonicalised and omits status when SkipPay sends none', async () => {
+    skippay.answer(json(201, { hash: 'ord_xyz' }));
+    const res = await invoke(handler, { body: { ...validOrder, provider_rut: '765432103' } });
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({ order_token: 'ord_xyz', reference: 'CLINIC-000123' });
+    expect((skippay.requests[0]?.json as { provider_rut: string }).provider_rut).toBe('76543210-3');
+  });
+
+  it('generates a unique reference when none is given', async () => {
+    const { reference: _omit, ...withoutReference } = validOrder;
+    const first = await invoke(handler, { body: withoutReference });
+    const second = await invoke(handler, { body: withoutReference });
+    expect(first.body.reference).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+    expect(first.body.reference).not.toBe(second.body.reference);
+    expect((skippay.requests[0]?.json as { reference: string }).reference).toBe(first.body.reference);
+  });
+
+  it('accepts a base64-encoded body and a charset parameter', async () => {
+    const res = await invoke(handler, {
+      body: validOrder,
+      base64: true,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(res.status).toBe(201);
+  });
+
+  it('accepts and validates Idempotency-Key', async () => {
+    expect((await invoke(handler, { body: validOrder, headers: { 'idempotency-key': 'abc-123' } })).status).toBe(201);
+    const bad = await invoke(handler, { body: validOrder, headers: { 'idempotency-key': 'ñandú' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([{ path: 'headers.idempotency-key', message: expect.any(String) }]);
+    const long = await invoke(handler, { body: validOrder, headers: { 'idempotency-key': 'k'.repeat(256) } });
+    expect(long.status).toBe(400);
+    expect(skippay.requests).toHaveLength(1);
+  });
+});
+
+describe('POST /v1/orders: bad input never reaches SkipPay', () => {
+  const cases: [string, Parameters<typeof invoke>[1], number, string][] = [
+    ['wrong content type', { rawBody: JSON.stringify(validOrder), headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['no content type', { rawBody: JSON.stringify(validOrder), headers: { 'content-type': '' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['not JSON', { rawBody: '{"total_amount": 5' }, 400, 'INVALID_JSON'],
+    ['a JSON array', { rawBody: '[1,2]' }, 400, 'INVALID_JSON'],
+    ['JSON null', { rawBody: 'null' }, 400, 'INVALID_JSON'],
+    ['a JSON string', { rawBody: '"hello"' }, 400, 'INVALID_JSON'],
+    ['no body', {}, 400, 'INVALID_JSON'],
+    ['over 16 KiB', { rawBody: JSON.stringify({ ...validOrder, pad: 'x'.repeat(17_000) }) }, 413, 'PAYLOAD_TOO_LARGE'],
+    ['over 16 KiB in base64', { rawBody: JSON.stringify({ pad: 'x'.repeat(17_000) }), base64: true }, 413, 'PAYLOAD_TOO_LARGE'],
+  ];
+  it.each(cases)('%s → %i %s', async (_name, options, status, code) => {
+    const res = await invoke(handler, options);
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(res.body.error.request_id).toBe(res.headers['x-request-id']);
+    expect(skippay.requests).toHaveLength(0);
+  });
+
+  it('lists every failing field with dotted paths', async () => {
+    const res = await invoke(handler, {
+      body: {
+        reference: 'bad reference!',
+        total_ammount: 50000,
+        total_amount: '50000',
+        customer: { rut: '12.345.678-9', first_name: '', last_name: 'Pérez', email: 'nope', phone_number: '123' },
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_ERROR');
+    const paths = (res.body.error.details as { path: string }[]).map((d) => d.path).sort();
+    expect(paths).toEqual([
+      'customer.email',
+      'customer.first_name',
+      'customer.phone_number',
+      'customer.rut',
+      'reference',
+      'total_ammount',
+      'total_amount',
+    ]);
+    expect(JSON.stringify(res.body)).not.toContain('12.345.678-9');
+    expect(skippay.requests).toHaveLength(0);
+  });
+
+  it.each([['50000'], [50000.5], [0], [-1], [1_000_000_000]])('rejects total_amount %s', async (amount) => {
+    const res = await invoke(handler, { body: { ...validOrder, total_amount: amount } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'total_amount', message: expect.any(String) }]);
+  });
+});
+
+describe('POST /v1/orders: upstream faults map to the contract and SkipPay is called exactly once', () => {
+  const faults: [string, () => Promise<void> | void, number, string][] = [
+    ['500', () => skippay.answer(json(500, { error: 'boom' })), 503, 'UPSTREAM_UNAVAILABLE'],
+    ['502', () => skippay.answer(json(502, {})), 503, 'UPSTREAM_UNAVAILABLE'],
+    ['503 (no retry for orders)', () => skippay.answer(json(503, {})), 503, 'UPSTREAM_UNAVAILABLE'],
+    ['429', () => skippay.answer(json(429, {})), 503, 'UPSTREAM_UNAVAILABLE'],
+    ['401', () => skippay.answer(json(401, { error: 'bad secret st_test_S3cr3tV4lu3xyz' })), 502, 'UPSTREAM_AUTH_FAILED'],
+    ['403', () => skippay.answer(json(403, {})), 502, 'UPSTREAM_AUTH_FAILED'],
+    ['400', () => skippay.answer(json(400, { error: 'rut 12345678-5 invalid' })), 422, 'UPSTREAM_REJECTED'],
+    ['422', () => skippay.answer(json(422, {})), 422, 'UPSTREAM_REJECTED'],
+    ['no answer before the deadline', () => skippay.answer({ kind: 'hang' }), 504, 'UPSTREAM_TIMEOUT'],
+    ['connection reset mid-response', () => skippay.answer({ kind: 'reset-mid-response' }), 503, 'UPSTREAM_UNAVAILABLE'],
+    ['connection destroyed before answering', () => skippay.answer({ kind: 'destroy' }), 503, 'UPSTREAM_UNAVAILABLE'],
+    ['non-JSON', () => skippay.answer({ kind: 'raw', status: 201, body: 'OK' }), 502, 'UPSTREAM_BAD_RESPONSE'],
+    ['HTML', () => skippay.answer({ kind: 'raw', status: 200, body: '<html><body>Bad gateway</body></html>', contentType: 'text/html' }), 502, 'UPSTREAM_BAD_RESPONSE'],
+    ['a body without hash', () => skippay.answer(json(201, { status: 'pending' })), 502, 'UPSTREAM_BAD_RESPONSE'],
+    ['a hash that is not URL-safe', () => skippay.answer(json(201, { hash: 'ord&x=1#y' })), 502, 'UPSTREAM_BAD_RESPONSE'],
+    ['a 5 MiB body', () => skippay.answer({ kind: 'stream', status: 201, bytes: 5 * 1024 * 1024 }), 502, 'UPSTREAM_BAD_RESPONSE'],
+    ['a redirect', () => skippay.answer({ kind: 'raw', status: 302, body: '' }), 502, 'UPSTREAM_BAD_RESPONSE'],
+  ];
+  it.each(faults)('%s → %i %s', async (_name, arrange, status, code) => {
+    await arrange();
+    const res = await invoke(handler, { body: validOrder });
+    expect(res.status).toBe(status);
+    expect(res.body.error).toMatchObject({ code, upstream: 'skippay', request_id: res.headers['x-request-id'] });
+    expect(res.body.error.details).toBeUndefined();
+    expect(skippay.requests).toHaveLength(1);
+    const text = JSON.stringify(res.body);
+    expect(text).not.toMatch(/st_test|boom|12345678|Bad gateway|stack/);
+  });
+
+  it('connection refused → 503 UPSTREAM_UNAVAILABLE', async () => {
+    setEnv({ STAGE: 'local', SKIPPAY_API_URL: await refusedUrl() });
+    const res = await invoke(handler, { body: validOrder });
+    expect(res.status).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', upstream: 'skippay' });
+  });
+
+  it('keeps inside the Lambda remaining time even when UPSTREAM_TIMEOUT_MS is longer', async () => {
+    skippay.answer({ kind: 'hang' });
+    setEnv({ STAGE: 'local', UPSTREAM_TIMEOUT_MS: '10000' });
+    const started = Date.now();
+    const res = await invoke(handler, { body: validOrder }, lambdaContext(1_200));
+    expect(res.body.error.code).toBe('UPSTREAM_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('POST /v1/orders: configuration fails closed', () => {
+  it('staging refuses live Skip keys and calls nobody', async () => {
+    secrets.answer({ 'clinic-payments/staging/skip': SKIP_LIVE_SECRET });
+    setEnv({ STAGE: 'staging', SKIPPAY_API_URL: 'https://staging.pay.getskip.ai' });
+    const res = await invoke(handler, { body: validOrder });
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('CONFIGURATION_ERROR');
+    expect(skippay.requests).toHaveLength(0);
+  });
+
+  it('production refuses test Skip keys', async () => {
+    setEnv({ STAGE: 'production', SKIPPAY_API_URL: 'https://pay.getskip.ai' });
+    const res = await invoke(handler, { body: validOrder });
+    expect(res.body.error.code).toBe('CONFIGURATION_ERROR');
+  });
+
+  it('a deployed stage refuses a plain-http provider URL', async () => {
+    setEnv({ STAGE: 'staging' });
+    const res = await invoke(handler, { body: validOrder });
+    expect(res.body.error.code).toBe('CONFIGURATION_ERROR');
+    expect(skippay.requests).toHaveLength(0);
+  });
+
+  it.each([['STAGE'], ['SKIPPAY_API_URL'], ['SKIP_SECRET_ID']])('missing %s → CONFIGURATION_ERROR', async (name) => {
+    setEnv({ [name]: undefined });
+    const res = await invoke(handler, { body: validOrder });
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('CONFIGURATION_ERROR');
+    expect(skippay.requests).toHaveLength(0);
+  });
+
+  it('a missing secret → CONFIGURATION_ERROR', async () => {
+    setEnv({ STAGE: 'local', SKIP_SECRET_ID: 'nope' });
+    const res = await invoke(handler, { body: validOrder });
+    expect(res.body.error.code).toBe('CONFIGURATION_ERROR');
+  });
+});
+
+describe('POST /v1/orders: observability', () => {
+  it('emits an UpstreamFailure metric for the provider and a ConfigurationError metric', async () => {
+    skippay.answer(json(503, {}));
+    await invoke(handler, { body: validOrder });
+    setEnv({ SKIP_SECRET_ID: undefined });
+    await invoke(handler, { body: validOrder });
+    const emf = output
+      .lines()
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const failure = emf.find((entry) => 'UpstreamFailure' in entry);
+    expect(failure).toMatchObject({ provider: 'skippay', service: 'clinic-payments-api', stage: 'local', UpstreamFailure: 1 });
+    expect(emf.find((entry) => 'ConfigurationError' in entry)).toMatchObject({ provider: 'skippay', ConfigurationError: 1 });
+  });
+
+  it('logs no secret and no personal data in any line', () => {
+    const text = output.text();
+    expect(text.length).toBeGreaterThan(0);
+    for (const needle of [
+      SKIP_TEST_SECRET.SKIPPAY_CLIENT_SECRET,
+      SKIP_LIVE_SECRET.SKIPPAY_CLIENT_SECRET,
+      '12.345.678-5',
+      '12345678-5',
+      '123456785',
+      'ana.perez@example.cl',
+      '912345678',
+      '9 1234 5678',
+    ]) {
+      expect(text).not.toContain(needle);
+    }
+  });
+});
