@@ -12,7 +12,7 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 const MIN_RETRY_BUDGET_MS = 250;
 const RETRY_DELAY_MS = 100;
 
-export interface ProviderCall<S extends z.ZodMiniType> {
+export interface ProviderCall<S extends z.ZodMiniType, T = z.output<S>> {
   provider: Provider;
   /** What the call is, for logs: never a URL with credentials in its query. */
   operation: string;
@@ -30,6 +30,11 @@ export interface ProviderCall<S extends z.ZodMiniType> {
    * `once-on-unavailable`: one retry after a connection failure or a 503, within the deadline.
    */
   retry: 'never' | 'once-on-unavailable';
+  /**
+   * Further checks of a well-shaped answer (an ApiError it throws, UPSTREAM_BAD_RESPONSE, is counted
+   * like any other outcome of the call), and what the call returns.
+   */
+  accept?: (data: z.output<S>) => T;
 }
 
 class UpstreamError extends ApiError {
@@ -80,7 +85,7 @@ const errorCodeOf = (error: unknown): string => {
   return error instanceof Error ? error.name : 'unknown';
 };
 
-const attempt = async <S extends z.ZodMiniType>(call: ProviderCall<S>, signal: AbortSignal): Promise<z.output<S>> => {
+const attempt = async <S extends z.ZodMiniType, T>(call: ProviderCall<S, T>, signal: AbortSignal): Promise<T> => {
   const { provider } = call;
   let response: Response;
   try {
@@ -122,11 +127,11 @@ const attempt = async <S extends z.ZodMiniType>(call: ProviderCall<S>, signal: A
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))];
     throw new UpstreamError('UPSTREAM_BAD_RESPONSE', provider, `unexpected body shape: ${fields.join(', ')}`, { httpStatus: response.status });
   }
-  return parsed.data;
+  return call.accept ? call.accept(parsed.data) : (parsed.data as T);
 };
 
 /** Calls a provider; throws an ApiError with `upstream` set for every failure. */
-export const callProvider = async <S extends z.ZodMiniType>(call: ProviderCall<S>): Promise<z.output<S>> => {
+export const callProvider = async <S extends z.ZodMiniType, T = z.output<S>>(call: ProviderCall<S, T>): Promise<T> => {
   const started = performance.now();
   const budget = Math.min(call.timeoutMs, call.deadline - Date.now());
   let attempts = 0;

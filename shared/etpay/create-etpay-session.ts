@@ -1,0 +1,49 @@
+// The ETpay route's one domain call: open a bank-transfer session and answer with what the browser needs.
+import { getSecret } from '../config/secrets.ts';
+import { etpayRut } from '../domain/index.ts';
+import type { JsonResult } from '../http/response.ts';
+import type { RouteContext } from '../http/route.ts';
+import { initEtpaySession } from '../providers/etpay.ts';
+import { endpoint } from '../providers/urls.ts';
+import { assertReturnUrls } from './return-urls.ts';
+import type { CreateEtpaySessionBody } from './schema.ts';
+import { recordEtpaySession } from './session-store.ts';
+
+export const createEtpaySession = async (
+  input: CreateEtpaySessionBody,
+  ctx: RouteContext<'create-etpay-session'>,
+): Promise<JsonResult> => {
+  const { STAGE, ETPAY_API_URL, ETPAY_SECRET_ID, ETPAY_RETURN_ORIGINS, ETPAY_PAYMENT_URL, UPSTREAM_TIMEOUT_MS } = ctx.settings;
+  assertReturnUrls(
+    { payment_completed_url: input.payment_completed_url, payment_cancellation_url: input.payment_cancellation_url },
+    ETPAY_RETURN_ORIGINS,
+    STAGE,
+  );
+  const etpay = await getSecret('etpay', ETPAY_SECRET_ID, STAGE);
+  const session = await initEtpaySession(
+    { ...input, user_rut: input.user_rut === undefined ? undefined : etpayRut(input.user_rut) },
+    {
+      apiUrl: ETPAY_API_URL,
+      merchantCode: etpay.ETPAY_MERCHANT_CODE,
+      merchantApiToken: etpay.ETPAY_MERCHANT_API_TOKEN,
+      timeoutMs: UPSTREAM_TIMEOUT_MS,
+      deadline: ctx.deadline,
+    },
+  );
+  await recordEtpaySession({
+    token: session.token,
+    signature_token: session.signature_token,
+    merchant_order_id: input.merchant_order_id,
+    order_amount: input.order_amount,
+    created_at: new Date().toISOString(),
+  });
+  return {
+    statusCode: 201,
+    body: {
+      token: session.token,
+      ...(session.terms_url ? { terms_url: session.terms_url } : {}),
+      merchant_order_id: input.merchant_order_id,
+      ...(ETPAY_PAYMENT_URL ? { payment_url: endpoint(ETPAY_PAYMENT_URL, `session/${session.token}`).toString() } : {}),
+    },
+  };
+};

@@ -1,0 +1,33 @@
+// POST /v1/etpay/sessions: the request as the contract defines it. Strict, so a caller can never set
+// merchant_code or merchant_api_token: those come from the stage's secret only.
+import * as z from 'zod/mini';
+import { clpAmountSchema, emailSchema, rutSchema, safeTextSchema } from '../domain/index.ts';
+import { ETPAY_BANK_CODES } from './bank-codes.ts';
+
+const returnUrl = z.string().check(z.minLength(1), z.maxLength(2048));
+
+export const createEtpaySessionBody = z
+  .strictObject({
+    merchant_order_id: safeTextSchema(1, 64),
+    order_amount: clpAmountSchema,
+    customer_email: z.optional(emailSchema),
+    metadata: z.optional(
+      z
+        .array(z.strictObject({ name: safeTextSchema(1, 50), value: safeTextSchema(1, 100), show: z.boolean() }))
+        .check(z.maxLength(10, 'at most 10 items')),
+    ),
+    user_bank_code: z.optional(z.enum(ETPAY_BANK_CODES)),
+    user_rut: z.optional(rutSchema),
+    is_rut_block: z.optional(z.boolean()),
+    // Scheme and origin are checked against the stage's allowlist in return-urls.ts.
+    payment_completed_url: z.optional(returnUrl),
+    payment_cancellation_url: z.optional(returnUrl),
+  })
+  .check(
+    z.refine((body) => body.is_rut_block === undefined || body.user_rut !== undefined, {
+      path: ['is_rut_block'],
+      error: 'only allowed together with user_rut',
+      when: (payload) => typeof payload.value === 'object' && payload.value !== null,
+    }),
+  );
+export type CreateEtpaySessionBody = z.output<typeof createEtpaySessionBody>;
