@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetSecretsCache } from '#shared/config/secrets.ts';
+import { resetSettingsCache } from '#shared/config/settings.ts';
+import { ETPAY_BANK_CODES } from '#shared/etpay/bank-codes.ts';
+import { handler } from '../../functions/create-etpay-session/handler.ts';
+import { captureOutput } from '../support/logs.ts';
+import { invoke } from '../support/lambda.ts';
+import { json, refusedUrl, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
+import { ETPAY_TEST_SECRET, mockSecrets } from '../support/secrets.ts';
+
+const output = captureOutput();
+const secrets = mockSecrets({});
+let etpay: ProviderStub;
+const SIGNATURE_TOKEN = 'pPpd7sig-NEVER-LEAK-6sQhll';
+const initialised = () =>
+  json(200, { token: 'nzOg6FE0aARi', signature_token: SIGNATURE_TOKEN, terms_url: 'https://static-dev.etpayment.com/tyc.pdf' });
+
+const minimal = { merchant_order_id: 'OC-700104', order_amount: 50000 };
+const full = {
+  ...minimal,
+  customer_email: 'ana.perez@example.cl',
+  metadata: [{ name: 'Consulta', value: 'Dr. Soto', show: true }],
+  user_bank_code: 'cl_santander',
+  user_rut: '11.111.111-1',
+  is_rut_block: true,
+  payment_completed_url: 'https://clinic.example/pago/ok',
+  payment_cancellation_url: 'https://clinic.example/pago/cancelado',
+};
+
+const setEnv = (overrides: Record<string, string | undefined> = {}): void => {
+  Object.assign(process.env, {
+    STAGE: 'local',
+    ETPAY_API_URL: etpay.url,
+    ETPAY_SECRET_ID: 'etpay-secret',
+    ETPAY_RETURN_ORIGINS: 'https://clinic.example, https://other-clinic.example',
+    ETPAY_PAYMENT_URL: 'https://pmt-sandbox.etpay.example',
+    UPSTREAM_TIMEOUT_MS: '1500',
+  });
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  resetSettingsCache();
+};
+
+beforeAll(async () => {
+  etpay = await startProviderStub();
+});
+afterAll(async () => {
+  await etpay.close();
+});
+beforeEach(() => {
+  etpay.requests.length = 0;
+  etpay.answer(initialised());
+  secrets.answer({ 'etpay-secret': ETPAY_TEST_SECRET });
+  resetSecretsCache();
+  setEnv();
+});
+
+describe('POST /v1/etpay/sessions: the happy path', () => {
+  it('sends ETpay every field in its form, credentials from the secret, and answers without the signature_token', async () => {
+    const res = await invoke(handler, { body: full });
+
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      token: 'nzOg6FE0aARi',
+      terms_url: 'https://static-dev.etpayment.com/tyc.pdf',
+      merchant_order_id: 'OC-700104',
+      payment_url: 'https://pmt-sandbox.etpay.example/session/nzOg6FE0aARi',
+    });
+    expect(JSON.stringify(res)).not.toContain(SIGNATURE_TOKEN);
+    expect(etpay.requests).toHaveLength(1);
+    expect(etpay.requests[0]?.path).toBe('/session/initialize');
+    expect(etpay.requests[0]?.json).toEqual({
+      merchant_code: ETPAY_TEST_SECRET.ETPAY_MERCHANT_CODE,
+      merchant_api_token: ETPAY_TEST_SECRET.ETPAY_MERCHANT_API_TOKEN,
+      merchant_order_id: 'OC-700104',
+      order_amount: 50000,
+      customer_email: 'ana.perez@example.cl',
+      metadata: [{ name: 'Consulta', value: 'Dr. Soto', show: true }],
+      user_bank_code: 'cl_santander',
+      user_rut: '111111111',
+      is_rut_block: true,
+      payment_completed_url: 'https://clinic.example/pago/ok',
+      payment_cancellation_url: 'https://clinic.example/pago/cancelado',
+    });
+  });
+
+  it('sends only what was given, and no payment_url where the stage sets none', async () => {
+    setEnv({ ETPAY_PAYMENT_URL: undefined });
+    const res = await invoke(handler, { body: minimal });
+    expect(res.body).toEqual({ token: 'nzOg6FE0aARi', terms_url: 'https://static-dev.etpayment.com/tyc.pdf', merchant_order_id: 'OC-700104' });
+    expect(etpay.requests[0]?.json).toEqual({
+      merchant_code: ETPAY_TEST_SECRET.ETPAY_MERCHANT_CODE,
+      merchant_api_token: ETPAY_TEST_SECRET.ETPAY_MERCHANT_API_TOKEN,
+      ...minimal,
+    });
+  });
+
+  it.each(ETPAY_BANK_CODES.map((code) => [code]))('accepts bank code %s', async (code) => {
+    expect((await invoke(handler, { body: { ...minimal, user_bank_code: code } })).status).toBe(201);
+  });
+});
+
+describe('POST /v1/etpay/sessions: validation', () => {
+  const invalid: [string, Record<string, unknown>, string[]][] = [
+    ['merchant_code set by the caller', { ...minimal, merchant_code: 'x' }, ['merchant_code']],
+    ['merchant_api_token set by the caller', { ...minimal, merchant_api_token: 'x' }, ['merchant_api_token']],
+    ['order_amount as a string', { ...minimal, order_amount: '50000' }, ['order_amount']],
+    ['order_amount with decimals', { ...minimal, order_amount: 50000.5 }, ['order_amount']],
+    ['merchant_order_id too long', { ...minimal, merchant_order_id: 'x'.repeat(65) }, ['merchant_order_id']],
+    ['merchant_order_id missing', { order_amount: 1 }, ['merchant_order_id']],
+    ['11 metadata items', { ...minimal, metadata: Array.from({ length: 11 }, () => ({ name: 'a', value: 'b', show: true })) }, ['metadata']],
+    ['metadata without show', { ...minimal, metadata: [{ name: 'a', value: 'b' }] }, ['metadata.0.show']],
+    ['metadata name too long', { ...minimal, metadata: [{ name: 'n'.repeat(51), value: 'b', show: false }] }, ['metadata.0.name']],
+    ['an unknown bank', { ...minimal, user_bank_code: 'cl_unknown' }, ['user_bank_code']],
+    ['an invalid RUT', { ...minimal, user_rut: '11.111.111-2' }, ['user_rut']],
+    ['is_rut_block without user_rut', { ...minimal, is_rut_block: true }, ['is_rut_block']],
+    ['a bad email', { ...minimal, customer_email: 'ana@' }, ['customer_email']],
+  ];
+  it.each(invalid)('%s → 400 at %j', async (_name, body, paths) => {
+    const res = await invoke(handler, { body });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_ERROR');
+    expect((res.body.error.details as { path: string }[]).map((d) => d.path)).toEqual(paths);
+    expect(etpay.requests).toHaveLength(0);
+  });
+
+  const badUrls: [string, string][] = [
+    ['http', 'http://clinic.example/ok'],
+    ['a lookalike host', 'https://clinic.example.evil.example/ok'],
+    ['a prefix trick', 'https://clinic.example@evil.example/ok'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['another origin', 'https://evil.example/ok'],
+    ['another port', 'https://clinic.example:8443/ok'],
+    ['relative', '/pago/ok'],
+  ];
+  it.each(badUrls)('a return URL with %s → 400, both URLs reported', async (_name, url) => {
+    const res = await invoke(handler, { body: { ...minimal, payment_completed_url: url, payment_cancellation_url: url } });
+    expect(res.status).toBe(400);
+    expect((res.body.error.details as { path: string }[]).map((d) => d.path)).toEqual([
+      'payment_completed_url',
+      'payment_cancellation_url',
+    ]);
+    expect(etpay.requests).toHaveLength(0);
+  });
+
+  it('accepts http on loopback only in the local stage', async () => {
+    setEnv({ ETPAY_RETURN_ORIGINS: 'http://127.0.0.1:3000' });
+    const url = 'http://127.0.0.1:3000/?etpay=ok';
+    expect((await invoke(handler, { body: { ...minimal, payment_completed_url: url } })).status).toBe(201);
+    setEnv({ STAGE: 'staging', ETPAY_API_URL: 'https://api-sandbox.etpay.example', ETPAY_RETURN_ORIGINS: 'http://127.0.0.1:3000' });
+    const res = await invoke(handler, { body: { ...minimal, payment_completed_url: url } });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('POST /v1/etpay/sessions: upstream faults', () => {
+  const faults: [string, () => void, number, string, number][] = [
+    ['500', () => etpay.answer(json(500, {})), 503, 'UPSTREAM_UNAVAILABLE', 1],
+    ['503 twice (retried once)', () => etpay.answer(json(503, {})), 503, 'UPSTREAM_UNAVAILABLE', 2],
+    ['429', () => etpay.answer(json(429, {})), 503, 'UPSTREAM_UNAVAILABLE', 1],
+    ['401', () => etpay.answer(json(401, {})), 502, 'UPSTREAM_AUTH_FAILED', 1],
+    ['403', () => etpay.answer(json(403, {})), 502, 'UPSTREAM_AUTH_FAILED', 1],
+    ['400', () => etpay.answer(json(400, {})), 422, 'UPSTREAM_REJECTED', 1],
+    ['deadline', () => etpay.answer({ kind: 'hang' }), 504, 'UPSTREAM_TIMEOUT', 1],
+    ['reset mid-response', () => etpay.answer({ kind: 'reset-mid-response' }), 503, 'UPSTREAM_UNAVAILABLE', 1],
+    ['non-JSON', () => etpay.answer({ kind: 'raw', status: 200, body: 'nope' }), 502, 'UPSTREAM_BAD_RESPONSE', 1],
+    ['no signature_token', () => etpay.answer(json(200, { token: 'abc', terms_url: 'x' })), 502, 'UPSTREAM_BAD_RESPONSE', 1],
+    ['no token', () => etpay.answer(json(200, { signature_token: SIGNATURE_TOKEN })), 502, 'UPSTREAM_BAD_RESPONSE', 1],
+    ['oversized', () => etpay.answer({ kind: 'stream', status: 200, bytes: 2 * 1024 * 1024 }), 502, 'UPSTREAM_BAD_RESPONSE', 1],
+  ];
+  it.each(faults)('%s → %i %s', async (_name, arrange, status, code, calls) => {
+    arrange();
+    const res = await invoke(handler, { body: full });
+    expect(res.status).toBe(status);
+    expect(res.body.error).toMatchObject({ code, upstream: 'etpay' });
+    expect(etpay.requests).toHaveLength(calls);
+  });
+
+  it('a 503 then a success: retried once', async () => {
+    etpay.answer(json(503, {}), initialised());
+    expect((await invoke(handler, { body: minimal })).status).toBe(201);
+    expect(etpay.requests).toHaveLength(2);
+  });
+
+  it('connection refused → 503', async () => {
+    setEnv({ ETPAY_API_URL: await refusedUrl() });
+    expect((await invoke(handler, { body: minimal })).body.error.code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
+  it('a malformed secret → CONFIGURATION_ERROR, nothing sent', async () => {
+    secrets.answer({ 'etpay-secret': { ETPAY_MERCHANT_CODE: 'cl_demo_cl' } });
+    const res = await invoke(handler, { body: minimal });
+    expect(res.body.error.code).toBe('CONFIGURATION_ERROR');
+    expect(JSON.stringify(res.body)).not.toContain('cl_demo_cl');
+    expect(etpay.requests).toHaveLength(0);
+  });
+});
+
+describe('POST /v1/etpay/sessions: logs', () => {
+  it('carry neither the merchant token, the signature_token nor personal data', () => {
+    const text = output.text();
+    expect(text).toContain('session-initialize');
+    for (const needle of [ETPAY_TEST_SECRET.ETPAY_MERCHANT_API_TOKEN, SIGNATURE_TOKEN, '111111111', '11.111.111-1', 'ana.perez@example.cl']) {
+      expect(text).not.toContain(needle);
+    }
+  });
+});

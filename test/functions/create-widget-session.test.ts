@@ -1,0 +1,187 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetSecretsCache } from '#shared/config/secrets.ts';
+import { resetSettingsCache } from '#shared/config/settings.ts';
+import { handler } from '../../functions/create-widget-session/handler.ts';
+import { captureOutput } from '../support/logs.ts';
+import { invoke } from '../support/lambda.ts';
+import { json, refusedUrl, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
+import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
+
+const output = captureOutput();
+const secrets = mockSecrets({});
+let spot: ProviderStub;
+const PK = SKIP_TEST_SECRET.SKIP_PUBLIC_KEY;
+// The stage's widget origin; Skip answers with URLs on it (the stub itself is only the backend).
+const WIDGET = 'https://spot.getskip.ai';
+
+const patient = {
+  rut: '12345678-5',
+  first_name: 'Ana',
+  last_name: 'Pérez',
+  email: 'ana.perez@example.cl',
+  phone_number: '+56912345678',
+};
+const minted = (url = `${WIDGET}?widget_token=550e8400-e29b&public_key=${PK}`) => json(201, { widget_token: '550e8400-e29b', url });
+
+const setEnv = (overrides: Record<string, string | undefined> = {}): void => {
+  Object.assign(process.env, {
+    STAGE: 'local',
+    SKIP_BACKEND_URL: `${spot.url}/api`,
+    SPOT_WIDGET_URL: WIDGET,
+    SKIP_SECRET_ID: 'skip-secret',
+    UPSTREAM_TIMEOUT_MS: '1500',
+  });
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  resetSettingsCache();
+};
+
+beforeAll(async () => {
+  spot = await startProviderStub();
+});
+afterAll(async () => {
+  await spot.close();
+});
+beforeEach(() => {
+  spot.requests.length = 0;
+  spot.answer(minted());
+  secrets.answer({ 'skip-secret': SKIP_TEST_SECRET });
+  resetSecretsCache();
+  setEnv();
+});
+
+describe('POST /v1/widget-sessions: the AAPD flow', () => {
+  it('sends the Spot backend exactly the contract request, public key only, and answers the iframe URL', async () => {
+    const res = await invoke(handler, { body: { order_token: 'ord_abc123', patient: { ...patient, rut: '12.345.678-5', phone_number: '9 1234 5678' } } });
+
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      widget_token: '550e8400-e29b',
+      iframe_url: `${WIDGET}/?widget_token=550e8400-e29b&public_key=${PK}&order_token=ord_abc123`,
+      widget_origin: WIDGET,
+    });
+    expect(spot.requests).toHaveLength(1);
+    const [request] = spot.requests;
+    expect(request?.method).toBe('POST');
+    expect(request?.path).toBe(`/api/spot/widget?public_key=${PK}`);
+    expect(request?.headers.authorization).toBeUndefined();
+    expect(request?.body).not.toContain(SKIP_TEST_SECRET.SKIPPAY_CLIENT_SECRET);
+    expect(request?.json).toEqual({
+      rut: '12345678-5',
+      user_data: { name: 'Ana', surname: 'Pérez', email: 'ana.perez@example.cl', phone_number: '+56912345678' },
+      order_token: 'ord_abc123',
+    });
+  });
+
+  it('replaces an order_token Skip already put in the URL: exactly one, ours', async () => {
+    spot.answer(minted(`${WIDGET}/?widget_token=550e8400-e29b&order_token=evil&public_key=${PK}&order_token=other`));
+    const res = await invoke(handler, { body: { order_token: 'ord_abc123', patient } });
+    const url = new URL(res.body.iframe_url);
+    expect(url.searchParams.getAll('order_token')).toEqual(['ord_abc123']);
+    expect(url.searchParams.get('public_key')).toBe(PK);
+    expect(url.searchParams.get('widget_token')).toBe('550e8400-e29b');
+  });
+
+  it.each([['ord&x=1'], ['ord=1'], ['ord#frag'], ['ord abc'], ['']])('refuses an order_token %j by validation', async (token) => {
+    const res = await invoke(handler, { body: { order_token: token, patient } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'order_token', message: expect.any(String) }]);
+    expect(spot.requests).toHaveLength(0);
+  });
+});
+
+describe('POST /v1/widget-sessions: a standard Spot registration', () => {
+  it('sends no order_token and puts none in the URL', async () => {
+    spot.answer(minted(`${WIDGET}?widget_token=550e8400-e29b&public_key=${PK}&order_token=stale`));
+    const res = await invoke(handler, { body: { patient } });
+    expect(res.status).toBe(201);
+    expect(spot.requests[0]?.json).not.toHaveProperty('order_token');
+    expect(new URL(res.body.iframe_url).searchParams.has('order_token')).toBe(false);
+  });
+});
+
+describe('POST /v1/widget-sessions: a widget URL that must never reach the browser', () => {
+  it.each([
+    ['a foreign origin', 'https://evil.example/?widget_token=550e8400-e29b'],
+    ['http with the right host', 'http://spot.getskip.ai/?widget_token=550e8400-e29b'],
+    ['a lookalike host', 'https://spot.getskip.ai.evil.example/?widget_token=550e8400-e29b'],
+    ['another port', 'https://spot.getskip.ai:8443/?widget_token=550e8400-e29b'],
+    ['credentials in the URL', 'https://user:pass@spot.getskip.ai/?widget_token=550e8400-e29b'],
+    ['javascript:', 'javascript:alert(1)'],
+    ['not a URL', 'spot.getskip.ai?widget_token=1'],
+  ])('%s → 502 UPSTREAM_BAD_RESPONSE', async (_name, url) => {
+    spot.answer(json(201, { widget_token: '550e8400-e29b', url }));
+    const res = await invoke(handler, { body: { order_token: 'ord_abc123', patient } });
+    expect(res.status).toBe(502);
+    expect(res.body.error).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', upstream: 'skip-backend' });
+    expect(JSON.stringify(res.body)).not.toContain('evil');
+  });
+});
+
+describe('POST /v1/widget-sessions: upstream faults', () => {
+  const faults: [string, () => void, number, string, number][] = [
+    ['500', () => spot.answer(json(500, {})), 503, 'UPSTREAM_UNAVAILABLE', 1],
+    ['503 twice (retried once)', () => spot.answer(json(503, {})), 503, 'UPSTREAM_UNAVAILABLE', 2],
+    ['429', () => spot.answer(json(429, {})), 503, 'UPSTREAM_UNAVAILABLE', 1],
+    ['401', () => spot.answer(json(401, {})), 502, 'UPSTREAM_AUTH_FAILED', 1],
+    ['403', () => spot.answer(json(403, {})), 502, 'UPSTREAM_AUTH_FAILED', 1],
+    ['400', () => spot.answer(json(400, { message: 'rut 12345678-5' })), 422, 'UPSTREAM_REJECTED', 1],
+    ['deadline', () => spot.answer({ kind: 'hang' }), 504, 'UPSTREAM_TIMEOUT', 1],
+    ['reset mid-response', () => spot.answer({ kind: 'reset-mid-response' }), 503, 'UPSTREAM_UNAVAILABLE', 1],
+    ['connection destroyed (retried once)', () => spot.answer({ kind: 'destroy' }), 503, 'UPSTREAM_UNAVAILABLE', 2],
+    ['non-JSON', () => spot.answer({ kind: 'raw', status: 201, body: '<html/>', contentType: 'text/html' }), 502, 'UPSTREAM_BAD_RESPONSE', 1],
+    ['missing url', () => spot.answer(json(201, { widget_token: 'x' })), 502, 'UPSTREAM_BAD_RESPONSE', 1],
+    ['missing widget_token', () => spot.answer(json(201, { url: WIDGET })), 502, 'UPSTREAM_BAD_RESPONSE', 1],
+    ['oversized', () => spot.answer({ kind: 'stream', status: 201, bytes: 3 * 1024 * 1024 }), 502, 'UPSTREAM_BAD_RESPONSE', 1],
+  ];
+  it.each(faults)('%s → %i %s', async (_name, arrange, status, code, calls) => {
+    arrange();
+    const res = await invoke(handler, { body: { order_token: 'ord_abc123', patient } });
+    expect(res.status).toBe(status);
+    expect(res.body.error).toMatchObject({ code, upstream: 'skip-backend' });
+    expect(spot.requests).toHaveLength(calls);
+  });
+
+  it('a 503 then a success: retried once, answers 201', async () => {
+    spot.answer(json(503, {}), minted());
+    const res = await invoke(handler, { body: { patient } });
+    expect(res.status).toBe(201);
+    expect(spot.requests).toHaveLength(2);
+  });
+
+  it('connection refused → 503 after one retry', async () => {
+    setEnv({ SKIP_BACKEND_URL: await refusedUrl() });
+    const res = await invoke(handler, { body: { patient } });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+});
+
+describe('POST /v1/widget-sessions: configuration', () => {
+  it('staging refuses live keys and calls nobody', async () => {
+    secrets.answer({ 'skip-secret': SKIP_LIVE_SECRET });
+    setEnv({ STAGE: 'staging', SKIP_BACKEND_URL: 'https://staging.backend.getskip.ai/api' });
+    const res = await invoke(handler, { body: { patient } });
+    expect(res.body.error.code).toBe('CONFIGURATION_ERROR');
+    expect(spot.requests).toHaveLength(0);
+  });
+
+  it('missing SPOT_WIDGET_URL → CONFIGURATION_ERROR before any call', async () => {
+    setEnv({ SPOT_WIDGET_URL: undefined });
+    const res = await invoke(handler, { body: { patient } });
+    expect(res.body.error.code).toBe('CONFIGURATION_ERROR');
+    expect(spot.requests).toHaveLength(0);
+  });
+});
+
+describe('POST /v1/widget-sessions: logs', () => {
+  it('carry no secret, public key or personal datum', () => {
+    const text = output.text();
+    expect(text).toContain('mint-widget-token');
+    for (const needle of [SKIP_TEST_SECRET.SKIPPAY_CLIENT_SECRET, PK, '12345678-5', '12.345.678-5', 'ana.perez@example.cl', '912345678']) {
+      expect(text).not.toContain(needle);
+    }
+  });
+});
