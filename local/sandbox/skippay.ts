@@ -1,0 +1,59 @@
+// SkipPay stand-in: AAPD order creation, as `POST https://staging.pay.getskip.ai/orders` behaves.
+import { z } from 'zod';
+import type { Exchange } from './http.ts';
+import { e164ChileanPhone, issuesOf, randomId, readJsonBody, sendError, sendJson, skipRut } from './http.ts';
+import { answerFault, findFault } from './faults.ts';
+
+const orderRequest = z.object({
+  reference: z.string().min(1).max(64),
+  total_amount: z.string().regex(/^[1-9]\d*$/, 'expected a string of digits, e.g. "50000"'),
+  customer: z.object({
+    rut: skipRut,
+    first_name: z.string().trim().min(1).max(100),
+    last_name: z.string().trim().min(1).max(100),
+    email: z.email(),
+    phone_number: e164ChileanPhone,
+  }),
+  provider_rut: skipRut.optional(),
+});
+
+/** The sandbox is a staging-like environment: only test secrets get in, a live one is a leak. */
+function hasTestSecret(authorization: string | undefined): boolean {
+  return /^Bearer st_test_[\w-]+$/.test(authorization ?? '');
+}
+
+export function handleSkipPay(ex: Exchange): void {
+  if (ex.path !== '/orders') {
+    sendError(ex.res, 404, 'not_found', 'No such SkipPay endpoint');
+    return;
+  }
+  if (ex.req.method !== 'POST') {
+    sendError(ex.res, 405, 'method_not_allowed', 'Use POST');
+    return;
+  }
+  createOrder(ex);
+}
+
+function createOrder(ex: Exchange): void {
+  const parsed = readJsonBody(ex);
+  if (!parsed.ok) return;
+  // Faults first: they stand for the provider failing, whatever the request looked like.
+  const fault = findFault(parsed.value);
+  if (fault !== undefined) {
+    answerFault(ex, fault, 201, { status: 'pending' });
+    return;
+  }
+  if (!hasTestSecret(ex.req.headers.authorization)) {
+    sendError(ex.res, 401, 'unauthorized', 'Missing or invalid client secret (this environment accepts st_test_ only)');
+    return;
+  }
+  const result = orderRequest.safeParse(parsed.value);
+  if (!result.success) {
+    sendError(ex.res, 400, 'invalid_request', 'The order is not valid', issuesOf(result.error));
+    return;
+  }
+  const hash = `ord_${randomId()}`;
+  const { reference, total_amount } = result.data;
+  ex.state.orders.set(hash, { hash, reference, totalAmount: total_amount, status: 'pending' });
+  sendJson(ex.res, 201, { hash, reference, status: 'pending', total_amount });
+}
