@@ -1,0 +1,98 @@
+// The deployable bundles, as Lambda would load them: a plain Node process imports each
+// dist/functions/<name>/index.mjs and calls `handler`, with Secrets Manager and the providers on loopback.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFunctions } from '../../infra/build.ts';
+import { sandboxSecrets, SANDBOX_SECRET_IDS, startSandbox, type Sandbox } from '../../local/sandbox/index.ts';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-standin.ts';
+import { httpEvent } from '../support/lambda.ts';
+
+const run = promisify(execFile);
+let outdir: string;
+let sizes: Record<string, number>;
+let sandbox: Sandbox;
+let secretsManager: SecretsManagerStandIn;
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'bundles-'));
+  sizes = await buildFunctions(outdir);
+  sandbox = await startSandbox();
+  secretsManager = await startSecretsManagerStandIn(sandboxSecrets());
+}, 120_000);
+afterAll(async () => {
+  await sandbox.close();
+  await secretsManager.close();
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+/** Imports the bundle in a fresh process, calls it once, prints the result and the timings. */
+const CHILD = `
+const started = performance.now();
+const { handler } = await import(process.env.BUNDLE);
+const imported = performance.now();
+const context = { awsRequestId: 'smoke', getRemainingTimeInMillis: () => 20000 };
+const result = await handler(JSON.parse(process.env.EVENT), context);
+process.stdout.write('\\n@@' + JSON.stringify({ result, importMs: imported - started, firstCallMs: performance.now() - imported }) + '\\n');
+`;
+
+const invokeBundle = async (name: string, body: unknown) => {
+  const env = {
+    PATH: process.env.PATH,
+    BUNDLE: join(outdir, name, 'index.mjs'),
+    EVENT: JSON.stringify(httpEvent({ body })),
+    STAGE: 'local',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    SKIP_SECRET_ID: SANDBOX_SECRET_IDS.skip,
+    ETPAY_SECRET_ID: SANDBOX_SECRET_IDS.etpay,
+    SKIPPAY_API_URL: sandbox.skippayApiUrl,
+    SKIP_BACKEND_URL: sandbox.skipBackendUrl,
+    SPOT_WIDGET_URL: sandbox.spotWidgetUrl,
+    ETPAY_API_URL: sandbox.etpayApiUrl,
+    ETPAY_PAYMENT_URL: sandbox.etpayPaymentUrl,
+    ETPAY_RETURN_ORIGINS: 'http://127.0.0.1:3000',
+  };
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD], { env, timeout: 30_000 });
+  const line = stdout.split('\n').find((l) => l.startsWith('@@')) ?? '@@{}';
+  return JSON.parse(line.slice(2)) as { result: { statusCode: number; body: string; headers: Record<string, string> } };
+};
+
+const patient = { rut: '12.345.678-5', first_name: 'Ana', last_name: 'Pérez', email: 'ana@example.cl', phone_number: '+56 9 1234 5678' };
+
+describe('deployable bundles', () => {
+  it('are small, minified ESM, one per function', () => {
+    for (const [name, bytes] of Object.entries(sizes)) {
+      expect(bytes, name).toBeGreaterThan(10_000);
+      expect(bytes, name).toBeLessThan(1_000_000);
+    }
+    expect(Object.keys(sizes)).toEqual(expect.arrayContaining(['create-order', 'create-widget-session', 'create-etpay-session']));
+  });
+
+  it('create-order creates an order through the local Secrets Manager and SkipPay stand-ins', async () => {
+    const { result } = await invokeBundle('create-order', { total_amount: 50000, customer: patient });
+    expect(result.statusCode).toBe(201);
+    expect(JSON.parse(result.body)).toMatchObject({ order_token: expect.stringMatching(/^ord_/) });
+    expect(result.headers['x-request-id']).toBeTruthy();
+  });
+
+  it('create-widget-session mints a widget URL on the sandbox widget origin', async () => {
+    const { result } = await invokeBundle('create-widget-session', { order_token: 'ord_abc123', patient });
+    expect(result.statusCode).toBe(201);
+    const body = JSON.parse(result.body) as { iframe_url: string; widget_origin: string };
+    expect(new URL(body.iframe_url).origin).toBe(new URL(sandbox.spotWidgetUrl).origin);
+    expect(new URL(body.iframe_url).searchParams.get('order_token')).toBe('ord_abc123');
+  });
+
+  it('create-etpay-session opens a session and returns no signature_token', async () => {
+    const { result } = await invokeBundle('create-etpay-session', { merchant_order_id: 'OC-1', order_amount: 50000 });
+    expect(result.statusCode).toBe(201);
+    expect(result.body).not.toContain('signature_token');
+    expect(JSON.parse(result.body)).toMatchObject({ merchant_order_id: 'OC-1', payment_url: expect.stringContaining('/session/') });
+  });
+});
