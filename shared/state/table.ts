@@ -1,0 +1,102 @@
+// Reads and writes of the payment-state table (design in keys.ts). The client is built on first use, not
+// at import; the SDK honours AWS_ENDPOINT_URL_DYNAMODB and AWS_REGION by itself.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ApiError } from '../errors.ts';
+import { PAYMENTS_TABLE_PARTITION_KEY as KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE as TTL } from './keys.ts';
+
+export type StateItem = Record<string, unknown>;
+
+let client: DynamoDBClient | undefined;
+let documents: DynamoDBDocumentClient | undefined;
+
+/** The raw client, shared with Powertools Idempotency so a container opens one connection pool. */
+export const dynamoClient = (): DynamoDBClient => (client ??= new DynamoDBClient({ maxAttempts: 3 }));
+const documentClient = (): DynamoDBDocumentClient =>
+  (documents ??= DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } }));
+
+export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+export const expiresIn = (seconds: number): number => nowSeconds() + seconds;
+
+// A store failure is ours, not the caller's: INTERNAL_ERROR, with the SDK error's name for on-call.
+const stateError = (operation: string, error: unknown): ApiError =>
+  new ApiError('INTERNAL_ERROR', {
+    reason: `state: ${operation} failed (${error instanceof Error ? error.name : 'unknown'})`,
+    cause: error,
+  });
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/**
+ * The item, or undefined when it is absent or past its expiry: TTL deletion runs up to days late, so
+ * an expired item must read as gone here.
+ */
+export const getItem = async (table: string, id: string): Promise<StateItem | undefined> => {
+  let item: StateItem | undefined;
+  try {
+    ({ Item: item } = await documentClient().send(new GetCommand({ TableName: table, Key: { [KEY]: id }, ConsistentRead: true })));
+  } catch (error) {
+    throw stateError('GetItem', error);
+  }
+  if (!item) return undefined;
+  const expiration = item[TTL];
+  return typeof expiration === 'number' && expiration <= nowSeconds() ? undefined : item;
+};
+
+export interface WriteCondition {
+  /** A ConditionExpression; every name and value it uses, and only those (DynamoDB refuses extras). */
+  expression: string;
+  names: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+/** Nothing live is stored under the id: an expired item counts as absent. */
+export const absent = (): WriteCondition => ({
+  expression: 'attribute_not_exists(#id) OR #expiration <= :now',
+  names: { '#id': KEY, '#expiration': TTL },
+  values: { ':now': nowSeconds() },
+});
+
+/**
+ * Writes the whole item (`id` and `expiration` included). With a condition, answers false instead of
+ * writing when the condition does not hold.
+ */
+export const putItem = async (table: string, item: StateItem, condition?: WriteCondition): Promise<boolean> => {
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: table,
+        Item: item,
+        ...(condition
+          ? {
+              ConditionExpression: condition.expression,
+              ExpressionAttributeNames: condition.names,
+              ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+            }
+          : {}),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (condition && isConditionFailure(error)) return false;
+    throw stateError('PutItem', error);
+  }
+};
+
+/** Writes the item only if nothing live has that id: true when this call wrote it. */
+export const putItemOnce = (table: string, item: StateItem): Promise<boolean> => putItem(table, item, absent());
+
+export const deleteItem = async (table: string, id: string): Promise<void> => {
+  try {
+    await documentClient().send(new DeleteCommand({ TableName: table, Key: { [KEY]: id } }));
+  } catch (error) {
+    throw stateError('DeleteItem', error);
+  }
+};
+
+/** Tests only: a new container's clients, so an endpoint set by a test applies. */
+export const resetStateClient = (): void => {
+  client = undefined;
+  documents = undefined;
+};

@@ -1,0 +1,80 @@
+// A real DynamoDB-compatible server on 127.0.0.1 (dynalite, in memory) holding the payments table, for
+// every test of the payment state. One per test file; the functions reach it the way they reach
+// DynamoDB anywhere: AWS_ENDPOINT_URL_DYNAMODB, read by the SDK itself.
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { PAYMENTS_TABLE_PARTITION_KEY } from '#shared/state/keys.ts';
+import { resetStateClient } from '#shared/state/table.ts';
+
+export type Item = Record<string, any>;
+
+export interface PaymentsTable {
+  readonly name: string;
+  readonly endpoint: string;
+  /** Every item whose id starts with `prefix`, read straight from the table (expired ones included). */
+  items(prefix?: string): Promise<Item[]>;
+  get(id: string): Promise<Item | undefined>;
+}
+
+/** Starts dynalite before the file's tests, creates the table and points the SDK and PAYMENTS_TABLE at it. */
+export const usePaymentsTable = (name = 'clinic-payments-test'): PaymentsTable => {
+  let server: Server | undefined;
+  let endpoint = '';
+  let documents: DynamoDBDocumentClient | undefined;
+  const client = (): DynamoDBDocumentClient => {
+    if (!documents) throw new Error('usePaymentsTable: the table is not started yet');
+    return documents;
+  };
+
+  beforeAll(async () => {
+    const started = dynalite({ createTableMs: 0 });
+    server = started;
+    await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(started.address() as AddressInfo).port}`;
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      PAYMENTS_TABLE: name,
+    });
+    resetStateClient();
+    documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    await documents.send(
+      new CreateTableCommand({
+        TableName: name,
+        KeySchema: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    documents?.destroy();
+    resetStateClient();
+    const running = server;
+    if (!running) return;
+    running.closeAllConnections();
+    await new Promise<void>((resolve) => running.close(() => resolve()));
+  });
+
+  return {
+    name,
+    get endpoint() {
+      return endpoint;
+    },
+    items: async (prefix = '') => {
+      const { Items = [] } = await client().send(new ScanCommand({ TableName: name, ConsistentRead: true }));
+      return Items.filter((item) => String(item[PAYMENTS_TABLE_PARTITION_KEY]).startsWith(prefix));
+    },
+    get: async (id) => {
+      const { Item } = await client().send(new GetCommand({ TableName: name, Key: { [PAYMENTS_TABLE_PARTITION_KEY]: id }, ConsistentRead: true }));
+      return Item;
+    },
+  };
+};
