@@ -19,10 +19,19 @@ export type SettingName =
 
 export type SecretName = 'skip' | 'etpay';
 
-export interface FunctionSpec {
+/** One API Gateway route: `${method} ${path}` is its route key. */
+export interface RouteSpec {
   method: 'GET' | 'POST';
+  /** API Gateway syntax: `{name}` is a path parameter. */
   path: string;
-  /** The upstream it calls (metrics dimension), if any. */
+  /** The provider this route's CONFIGURATION_ERROR is counted under, where it differs from the function's. */
+  provider?: Provider;
+}
+
+export interface FunctionSpec {
+  /** Every route this function serves (one function may serve several, e.g. GET status per provider). */
+  routes: readonly RouteSpec[];
+  /** The upstream it calls or whose flow it serves (metrics dimension), if any. */
   provider?: Provider;
   /** The one Secrets Manager secret it may read. */
   secret?: SecretName;
@@ -34,22 +43,20 @@ export interface FunctionSpec {
 
 export const FUNCTIONS = {
   'create-order': {
-    method: 'POST',
-    path: '/v1/orders',
+    routes: [{ method: 'POST', path: '/v1/orders' }],
     provider: 'skippay',
     secret: 'skip',
-    settings: ['STAGE', 'SKIPPAY_API_URL', 'SKIP_SECRET_ID', 'UPSTREAM_TIMEOUT_MS'],
+    // PAYMENTS_TABLE: Idempotency-Key records (shared/state/idempotency.ts).
+    settings: ['STAGE', 'SKIPPAY_API_URL', 'SKIP_SECRET_ID', 'UPSTREAM_TIMEOUT_MS', 'PAYMENTS_TABLE'],
   },
   'create-widget-session': {
-    method: 'POST',
-    path: '/v1/widget-sessions',
+    routes: [{ method: 'POST', path: '/v1/widget-sessions' }],
     provider: 'skip-backend',
     secret: 'skip',
     settings: ['STAGE', 'SKIP_BACKEND_URL', 'SPOT_WIDGET_URL', 'SKIP_SECRET_ID', 'UPSTREAM_TIMEOUT_MS'],
   },
   'create-etpay-session': {
-    method: 'POST',
-    path: '/v1/etpay/sessions',
+    routes: [{ method: 'POST', path: '/v1/etpay/sessions' }],
     provider: 'etpay',
     secret: 'etpay',
     settings: [
@@ -65,3 +72,6 @@ export const FUNCTIONS = {
 
 export type FunctionName = keyof typeof FUNCTIONS;
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+
+/** `POST /v1/orders`: API Gateway's route key, as `event.routeKey` carries it. */
+export const routeKey = (route: RouteSpec): string => `${route.method} ${route.path}`;

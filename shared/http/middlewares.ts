@@ -1,6 +1,8 @@
 // The HTTP edge as middy middlewares. Order matters and is fixed in route.ts:
 // contractEdge (request id, the one error handler, the access log) → jsonBodyGuard (content type,
 // base64, size) → @middy/http-json-body-parser → requireJsonObject → the route's validation.
+// A raw-body route (signed webhooks) stops after jsonBodyGuard and reads rawBodyOf(event); a GET route
+// has contractEdge only.
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
@@ -38,7 +40,7 @@ export const toApiError = (error: unknown): ApiError => {
 };
 
 /** Request id, the single error handler, and one access-log line per request. */
-export const contractEdge = (provider: Provider | undefined): Middleware => {
+export const contractEdge = (providerOf: (event: HttpEvent) => Provider | undefined): Middleware => {
   const started = new WeakMap<object, number>();
   return {
     before: (request) => {
@@ -58,6 +60,7 @@ export const contractEdge = (provider: Provider | undefined): Middleware => {
     onError: (request) => {
       const requestId = requestIdOf(request.event, request.context);
       const error = toApiError(request.error);
+      const provider = providerOf(request.event);
       if (error.code === 'CONFIGURATION_ERROR' && provider) recordConfigurationError(provider);
       const fields = {
         route: request.event.routeKey,
@@ -77,6 +80,10 @@ export const contractEdge = (provider: Provider | undefined): Middleware => {
   };
 };
 
+const rawBodies = new WeakMap<object, Buffer>();
+/** The body's exact bytes as the client sent them (base64 undone), kept by jsonBodyGuard for signatures. */
+export const rawBodyOf = (event: HttpEvent): Buffer | undefined => rawBodies.get(event);
+
 /** Content type (415), base64 bodies, and the 16 KiB limit (413), before anything parses the body. */
 export const jsonBodyGuard = (): Middleware => ({
   before: (request) => {
@@ -90,6 +97,7 @@ export const jsonBodyGuard = (): Middleware => ({
     }
     const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
     if (bytes.byteLength > MAX_BODY_BYTES) throw new ApiError('PAYLOAD_TOO_LARGE');
+    rawBodies.set(event, bytes);
     event.body = bytes.toString('utf8');
     event.isBase64Encoded = false;
     // Normalised once checked, so the JSON parser downstream sees one spelling (it is case-sensitive).

@@ -2,12 +2,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { resetSettingsCache } from '#shared/config/settings.ts';
 import { handler } from '../../functions/create-order/handler.ts';
+import { usePaymentsTable } from '../support/dynamo.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke, lambdaContext } from '../support/lambda.ts';
 import { json, refusedUrl, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
 
 const output = captureOutput();
+// Idempotency-Key records live there (test/functions/create-order-idempotency.test.ts covers them).
+const table = usePaymentsTable();
 const secrets = mockSecrets({ 'clinic-payments/staging/skip': SKIP_TEST_SECRET });
 let skippay: ProviderStub;
 
@@ -29,6 +32,7 @@ const setEnv = (overrides: Record<string, string | undefined> = {}): void => {
     SKIPPAY_API_URL: skippay.url,
     SKIP_SECRET_ID: 'clinic-payments/staging/skip',
     UPSTREAM_TIMEOUT_MS: '1500',
+    PAYMENTS_TABLE: table.name,
   });
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete process.env[key];
@@ -239,7 +243,7 @@ describe('POST /v1/orders: configuration fails closed', () => {
     expect(skippay.requests).toHaveLength(0);
   });
 
-  it.each([['STAGE'], ['SKIPPAY_API_URL'], ['SKIP_SECRET_ID']])('missing %s → CONFIGURATION_ERROR', async (name) => {
+  it.each([['STAGE'], ['SKIPPAY_API_URL'], ['SKIP_SECRET_ID'], ['PAYMENTS_TABLE']])('missing %s → CONFIGURATION_ERROR', async (name) => {
     setEnv({ [name]: undefined });
     const res = await invoke(handler, { body: validOrder });
     expect(res.status).toBe(500);

@@ -6,12 +6,15 @@ import { resetSettingsCache } from '#shared/config/settings.ts';
 import { handler as createEtpaySession } from '../../functions/create-etpay-session/handler.ts';
 import { handler as createOrder } from '../../functions/create-order/handler.ts';
 import { handler as createWidgetSession } from '../../functions/create-widget-session/handler.ts';
+import { usePaymentsTable } from '../support/dynamo.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke, type Handler } from '../support/lambda.ts';
 import { json, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
 import { ETPAY_TEST_SECRET, mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
 
 captureOutput();
+// create-order and create-etpay-session keep payment state (Idempotency-Key records, ETpay sessions).
+const table = usePaymentsTable();
 mockSecrets({ skip: SKIP_TEST_SECRET, etpay: ETPAY_TEST_SECRET });
 let provider: ProviderStub;
 const RUNS = 1_000;
@@ -31,6 +34,7 @@ beforeAll(async () => {
     ETPAY_RETURN_ORIGINS: 'https://clinic.example',
     SKIP_SECRET_ID: 'skip',
     ETPAY_SECRET_ID: 'etpay',
+    PAYMENTS_TABLE: table.name,
   });
   resetSettingsCache();
 });

@@ -17,7 +17,9 @@ export type StubAnswer =
   | { kind: 'hang' }
   | { kind: 'reset-mid-response' }
   | { kind: 'destroy' }
-  | { kind: 'stream'; status: number; bytes: number };
+  | { kind: 'stream'; status: number; bytes: number }
+  /** The answer, after a pause: keeps a request in flight while another one arrives. */
+  | { kind: 'delayed'; ms: number; answer: StubAnswer };
 
 export const json = (status: number, body: unknown): StubAnswer => ({ kind: 'json', status, body });
 
@@ -42,6 +44,9 @@ const send = (res: ServerResponse, answer: StubAnswer): void => {
       return;
     case 'raw':
       res.writeHead(answer.status, { 'content-type': answer.contentType ?? 'text/plain' }).end(answer.body);
+      return;
+    case 'delayed':
+      setTimeout(() => send(res, answer.answer), answer.ms);
       return;
     case 'hang':
       return; // never answers; the client's deadline must fire
