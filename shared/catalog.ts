@@ -65,8 +65,21 @@ export const FUNCTIONS = {
       'ETPAY_SECRET_ID',
       'ETPAY_RETURN_ORIGINS',
       'ETPAY_PAYMENT_URL',
+      'ETPAY_WEBHOOK_URL',
       'UPSTREAM_TIMEOUT_MS',
+      'PAYMENTS_TABLE',
     ],
+  },
+  'confirm-etpay-payment': {
+    routes: [{ method: 'POST', path: '/v1/etpay/confirmations' }],
+    provider: 'etpay',
+    settings: ['STAGE', 'PAYMENTS_TABLE'],
+  },
+  'receive-etpay-notification': {
+    routes: [{ method: 'POST', path: '/v1/etpay/notifications' }],
+    provider: 'etpay',
+    settings: ['STAGE', 'PAYMENTS_TABLE'],
+    public: true,
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -13,7 +13,8 @@ export const createEtpaySession = async (
   input: CreateEtpaySessionBody,
   ctx: RouteContext<'create-etpay-session'>,
 ): Promise<JsonResult> => {
-  const { STAGE, ETPAY_API_URL, ETPAY_SECRET_ID, ETPAY_RETURN_ORIGINS, ETPAY_PAYMENT_URL, UPSTREAM_TIMEOUT_MS } = ctx.settings;
+  const { STAGE, ETPAY_API_URL, ETPAY_SECRET_ID, ETPAY_RETURN_ORIGINS, ETPAY_PAYMENT_URL, ETPAY_WEBHOOK_URL, UPSTREAM_TIMEOUT_MS, PAYMENTS_TABLE } =
+    ctx.settings;
   assertReturnUrls(
     { payment_completed_url: input.payment_completed_url, payment_cancellation_url: input.payment_cancellation_url },
     ETPAY_RETURN_ORIGINS,
@@ -21,7 +22,12 @@ export const createEtpaySession = async (
   );
   const etpay = await getSecret('etpay', ETPAY_SECRET_ID, STAGE);
   const session = await initEtpaySession(
-    { ...input, user_rut: input.user_rut === undefined ? undefined : etpayRut(input.user_rut) },
+    {
+      ...input,
+      user_rut: input.user_rut === undefined ? undefined : etpayRut(input.user_rut),
+      // Where the stage listens, ETpay also notifies the result server to server.
+      payment_webhook_url: ETPAY_WEBHOOK_URL,
+    },
     {
       apiUrl: ETPAY_API_URL,
       merchantCode: etpay.ETPAY_MERCHANT_CODE,
@@ -30,7 +36,7 @@ export const createEtpaySession = async (
       deadline: ctx.deadline,
     },
   );
-  await recordEtpaySession({
+  await recordEtpaySession(PAYMENTS_TABLE, {
     token: session.token,
     signature_token: session.signature_token,
     merchant_order_id: input.merchant_order_id,

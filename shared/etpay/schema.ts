@@ -31,3 +31,18 @@ export const createEtpaySessionBody = z
     }),
   );
 export type CreateEtpaySessionBody = z.output<typeof createEtpaySessionBody>;
+
+// ETpay's payment-result JWT, as the browser or ETpay hands it over. Its claims are checked in
+// payment-result.ts, after the signature.
+const paymentResultJwt = z.string().check(z.minLength(1), z.maxLength(8192));
+
+/** POST /v1/etpay/confirmations: from a clinic frontend, strict like every clinic-facing body. */
+export const confirmEtpayPaymentBody = z.strictObject({ jwt: paymentResultJwt });
+export type ConfirmEtpayPaymentBody = z.output<typeof confirmEtpayPaymentBody>;
+
+/**
+ * POST /v1/etpay/notifications: from ETpay. Loose on purpose: a field ETpay adds must not turn every
+ * notification into a 400 that it retries forever; only `payment` is read, and it is signed.
+ */
+export const etpayNotificationBody = z.looseObject({ payment: paymentResultJwt });
+export type EtpayNotificationBody = z.output<typeof etpayNotificationBody>;

@@ -1,0 +1,283 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { resetSecretsCache } from '#shared/config/secrets.ts';
+import { resetSettingsCache } from '#shared/config/settings.ts';
+import { handler as confirmHandler } from '../../functions/confirm-etpay-payment/handler.ts';
+import { handler as createSessionHandler } from '../../functions/create-etpay-session/handler.ts';
+import { handler as notificationHandler } from '../../functions/receive-etpay-notification/handler.ts';
+import { usePaymentsTable } from '../support/dynamo.ts';
+import { rs256Result, signResult, unsignedResult, withPayload, type ResultClaims } from '../support/etpay-jwt.ts';
+import { invoke } from '../support/lambda.ts';
+import { captureOutput } from '../support/logs.ts';
+import { json, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
+import { ETPAY_TEST_SECRET, mockSecrets } from '../support/secrets.ts';
+
+const output = captureOutput();
+const table = usePaymentsTable();
+mockSecrets({ 'etpay-secret': ETPAY_TEST_SECRET });
+let etpay: ProviderStub;
+
+interface Session {
+  token: string;
+  signature_token: string;
+  merchant_order_id: string;
+  order_amount: number;
+}
+const opened: Session[] = [];
+let counter = 0;
+
+/** Opens a session through POST /v1/etpay/sessions, ETpay answering with a fresh token and signature_token. */
+const openSession = async (): Promise<Session> => {
+  counter += 1;
+  const session = {
+    token: `sess${counter}${randomBytes(6).toString('hex')}`,
+    signature_token: randomBytes(32).toString('hex'),
+    merchant_order_id: `OC-7001${counter}`,
+    order_amount: 50000 + counter,
+  };
+  etpay.answer(json(200, { token: session.token, signature_token: session.signature_token, terms_url: 'https://static.etpay.example/tyc.pdf' }));
+  const res = await invoke(createSessionHandler, {
+    body: { merchant_order_id: session.merchant_order_id, order_amount: session.order_amount, customer_email: 'ana.perez@example.cl' },
+  });
+  expect(res.status).toBe(201);
+  opened.push(session);
+  return session;
+};
+
+const claimsFor = (session: Session, overrides: ResultClaims = {}): ResultClaims => ({
+  session_token: session.token,
+  merchant_order_id: session.merchant_order_id,
+  order_amount: session.order_amount,
+  payment_status: 'success',
+  payment_token: `pay_${randomBytes(8).toString('hex')}`,
+  ...overrides,
+});
+const confirm = (jwt: string) => invoke(confirmHandler, { body: { jwt } });
+const notify = (jwt: string, extra: Record<string, unknown> = {}) => invoke(notificationHandler, { body: { payment: jwt, ...extra } });
+
+beforeAll(async () => {
+  etpay = await startProviderStub();
+});
+afterAll(async () => {
+  await etpay.close();
+});
+beforeEach(() => {
+  etpay.requests.length = 0;
+  resetSecretsCache();
+  for (const name of ['ETPAY_WEBHOOK_URL', 'ETPAY_PAYMENT_URL']) delete process.env[name];
+  Object.assign(process.env, {
+    STAGE: 'local',
+    ETPAY_API_URL: etpay.url,
+    ETPAY_SECRET_ID: 'etpay-secret',
+    ETPAY_RETURN_ORIGINS: 'https://clinic.example',
+    UPSTREAM_TIMEOUT_MS: '1500',
+    PAYMENTS_TABLE: table.name,
+  });
+  resetSettingsCache();
+});
+
+describe('POST /v1/etpay/sessions records the session server-side', () => {
+  it('keeps token, signature_token, order and time for 7 days, and never answers with the signature_token', async () => {
+    const session = await openSession();
+    const record = await table.get(`etpay-session#${session.token}`);
+    expect(record).toMatchObject({
+      token: session.token,
+      signature_token: session.signature_token,
+      merchant_order_id: session.merchant_order_id,
+      order_amount: session.order_amount,
+      created_at: expect.any(String),
+    });
+    const lifetime = (record?.expiration as number) - Date.now() / 1000;
+    expect(lifetime).toBeGreaterThan(7 * 24 * 3600 - 60);
+    expect(lifetime).toBeLessThanOrEqual(7 * 24 * 3600 + 1);
+    expect(record).not.toHaveProperty('customer_email');
+  });
+
+  it('opens the session with payment_webhook_url where the stage sets ETPAY_WEBHOOK_URL, and without it otherwise', async () => {
+    await openSession();
+    expect(etpay.requests[0]?.json).not.toHaveProperty('payment_webhook_url');
+    process.env.ETPAY_WEBHOOK_URL = 'http://127.0.0.1:9/v1/etpay/notifications';
+    resetSettingsCache();
+    await openSession();
+    expect((etpay.requests[1]?.json as Record<string, unknown>).payment_webhook_url).toBe('http://127.0.0.1:9/v1/etpay/notifications');
+  });
+
+  it('a session that cannot be recorded is not handed out: 500 INTERNAL_ERROR', async () => {
+    process.env.PAYMENTS_TABLE = 'no-such-table';
+    resetSettingsCache();
+    etpay.answer(json(200, { token: 'tok_unrecorded', signature_token: 'sig' }));
+    const res = await invoke(createSessionHandler, { body: { merchant_order_id: 'OC-1', order_amount: 1000 } });
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('INTERNAL_ERROR');
+    expect(JSON.stringify(res.body)).not.toContain('tok_unrecorded');
+  });
+});
+
+describe('POST /v1/etpay/confirmations', () => {
+  it('a genuine success → 200 paid, the order and amount taken from the recorded session', async () => {
+    const session = await openSession();
+    const res = await confirm(await signResult(claimsFor(session), session.signature_token));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      merchant_order_id: session.merchant_order_id,
+      order_amount: session.order_amount,
+      payment_status: 'success',
+      paid: true,
+    });
+  });
+
+  it.each([['cancelled'], ['failed'], ['pending'], ['SUCCESS'], ['success ']])('payment_status %j → 200, not paid', async (status) => {
+    const session = await openSession();
+    const res = await confirm(await signResult(claimsFor(session, { payment_status: status }), session.signature_token));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ payment_status: status, paid: false });
+  });
+
+  it('accepts a JWT without exp, and without the optional merchant_order_id, order_amount and payment_token', async () => {
+    const session = await openSession();
+    const jwt = await new (await import('jose')).SignJWT({ session_token: session.token, payment_status: 'success' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new TextEncoder().encode(session.signature_token));
+    expect((await confirm(jwt)).body).toMatchObject({ merchant_order_id: session.merchant_order_id, paid: true });
+  });
+
+  const forgeries: [string, (session: Session, other: Session) => Promise<string> | string][] = [
+    ['signed with a wrong secret', (s) => signResult(claimsFor(s), 'not-the-signature-token')],
+    ["signed with another session's secret", (s, other) => signResult(claimsFor(s), other.signature_token)],
+    ['alg none', (s) => unsignedResult(claimsFor(s))],
+    ['alg none carrying a genuine HS256 signature', async (s) => {
+      const [, payload, signature] = (await signResult(claimsFor(s), s.signature_token)).split('.');
+      return `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.${signature}`;
+    }],
+    ['HS512 with the right secret', (s) => signResult(claimsFor(s), s.signature_token, 'HS512')],
+    ['HS384 with the right secret', (s) => signResult(claimsFor(s), s.signature_token, 'HS384')],
+    ['RS256', (s) => rs256Result(claimsFor(s))],
+    ['expired', (s) => signResult(claimsFor(s, { exp: Math.floor(Date.now() / 1000) - 120 }), s.signature_token)],
+    ['not yet valid', (s) => signResult(claimsFor(s, { nbf: Math.floor(Date.now() / 1000) + 600 }), s.signature_token)],
+    ['a tampered payload (cancelled turned into success)', async (s) => {
+      const genuine = await signResult(claimsFor(s, { payment_status: 'cancelled', exp: 4_000_000_000 }), s.signature_token);
+      return withPayload(genuine, claimsFor(s, { payment_status: 'success', exp: 4_000_000_000 }));
+    }],
+    ['an unknown session_token', (s) => signResult(claimsFor(s, { session_token: 'never-opened' }), s.signature_token)],
+    ['a session_token that is not a token', (s) => signResult(claimsFor(s, { session_token: '../etpay-session#x' }), s.signature_token)],
+    ['no session_token', (s) => signResult(claimsFor(s, { session_token: undefined }), s.signature_token)],
+    ['no payment_status', (s) => signResult(claimsFor(s, { payment_status: undefined }), s.signature_token)],
+    ['payment_status not a string', (s) => signResult(claimsFor(s, { payment_status: true }), s.signature_token)],
+    ['another merchant_order_id than the session', (s) => signResult(claimsFor(s, { merchant_order_id: 'OC-999' }), s.signature_token)],
+    ['another order_amount than the session', (s) => signResult(claimsFor(s, { order_amount: 1 }), s.signature_token)],
+    ['not a JWT', () => 'definitely.not.ajwt'],
+    ['a JWT with an empty payload', () => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}..sig`],
+  ];
+  it.each(forgeries)('%s → 401 INVALID_SIGNATURE', async (_name, forge) => {
+    const session = await openSession();
+    const other = await openSession();
+    const res = await confirm(await forge(session, other));
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ code: 'INVALID_SIGNATURE', request_id: res.headers['x-request-id'] });
+    expect(await table.items(`etpay-order#${session.merchant_order_id}`)).toEqual([]);
+  });
+
+  it.each([
+    ['no jwt', {}],
+    ['an unknown field', { jwt: 'a.b.c', extra: 1 }],
+    ['jwt not a string', { jwt: 42 }],
+  ])('%s → 400 VALIDATION_ERROR', async (_name, body) => {
+    const res = await invoke(confirmHandler, { body });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_ERROR');
+  });
+
+  it('PAYMENTS_TABLE missing → 500 CONFIGURATION_ERROR', async () => {
+    delete process.env.PAYMENTS_TABLE;
+    resetSettingsCache();
+    const res = await confirm('a.b.c');
+    expect(res.status).toBe(500);
+    expect(res.body.error.code).toBe('CONFIGURATION_ERROR');
+  });
+});
+
+describe('POST /v1/etpay/notifications', () => {
+  it('a genuine notification → 200 {received: true}, recorded under its payment_token without secrets or the JWT', async () => {
+    const session = await openSession();
+    const claims = claimsFor(session);
+    const jwt = await signResult(claims, session.signature_token);
+    const res = await notify(jwt);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ received: true });
+    const records = await table.items(`etpay-payment#${String(claims.payment_token)}`);
+    expect(records).toEqual([
+      expect.objectContaining({
+        payment_token: claims.payment_token,
+        session_token: session.token,
+        merchant_order_id: session.merchant_order_id,
+        order_amount: session.order_amount,
+        payment_status: 'success',
+        paid: true,
+        source: 'notification',
+      }),
+    ]);
+    const text = JSON.stringify(records);
+    expect(text).not.toContain(session.signature_token);
+    expect(text).not.toContain(jwt);
+  });
+
+  it('replayed twice, and delivered concurrently: acknowledged every time, recorded once', async () => {
+    const session = await openSession();
+    const claims = claimsFor(session);
+    const jwt = await signResult(claims, session.signature_token);
+    expect((await notify(jwt)).status).toBe(200);
+    const [first] = await table.items(`etpay-payment#${String(claims.payment_token)}`);
+    expect((await notify(jwt)).body).toEqual({ received: true });
+    expect((await notify(jwt)).body).toEqual({ received: true });
+    const concurrent = await Promise.all([notify(jwt), notify(jwt), notify(jwt)]);
+    expect(concurrent.map((res) => res.status)).toEqual([200, 200, 200]);
+
+    const records = await table.items(`etpay-payment#${String(claims.payment_token)}`);
+    expect(records).toHaveLength(1);
+    expect(records[0]?.received_at).toBe(first?.received_at);
+    expect(output.text()).toContain('"replay":true');
+  });
+
+  it('a confirmation and then the notification of the same payment: one record', async () => {
+    const session = await openSession();
+    const claims = claimsFor(session);
+    const jwt = await signResult(claims, session.signature_token);
+    expect((await confirm(jwt)).status).toBe(200);
+    expect((await notify(jwt)).status).toBe(200);
+    const records = await table.items(`etpay-payment#${String(claims.payment_token)}`);
+    expect(records).toHaveLength(1);
+    expect(records[0]?.source).toBe('confirmation');
+  });
+
+  it('a notification without payment_token cannot be recorded once → 401', async () => {
+    const session = await openSession();
+    const res = await notify(await signResult(claimsFor(session, { payment_token: undefined }), session.signature_token));
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('INVALID_SIGNATURE');
+  });
+
+  it('a forged notification → 401 and nothing recorded', async () => {
+    const session = await openSession();
+    const claims = claimsFor(session);
+    const res = await notify(await signResult(claims, 'guessed-secret'));
+    expect(res.status).toBe(401);
+    expect(await table.items(`etpay-payment#${String(claims.payment_token)}`)).toEqual([]);
+  });
+
+  it('tolerates fields ETpay may add beside `payment`', async () => {
+    const session = await openSession();
+    const res = await notify(await signResult(claimsFor(session), session.signature_token), { sent_at: '2025-01-01T00:00:00Z' });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('ETpay payment results: observability', () => {
+  it('logs no signature_token, JWT, merchant credential nor personal data', () => {
+    const text = output.text();
+    expect(text).toContain('etpay payment result');
+    for (const session of opened) expect(text).not.toContain(session.signature_token);
+    for (const needle of [ETPAY_TEST_SECRET.ETPAY_MERCHANT_API_TOKEN, 'ana.perez@example.cl', 'eyJ']) {
+      expect(text).not.toContain(needle);
+    }
+  });
+});
