@@ -1,0 +1,193 @@
+// The alarms that page, all routed to one SNS topic per stage. Each description tells the person paged what
+// broke, what it means for patients and what to do first, and points at its runbook section.
+import { Duration, Stack } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import {
+  Dimension,
+  METRICS_NAMESPACE,
+  MetricName,
+  PROVIDERS,
+  SERVICE_NAME,
+  type Provider,
+} from '../../shared/observability/metric-names.ts';
+import type { AlarmConfig, Stage } from '../config.ts';
+
+/** One runbook section per slug, in infra/RUNBOOK.md (`### Runbook: <slug>`). */
+export const ALARM_SLUGS = [
+  'upstream-failure',
+  'configuration-error',
+  'function-errors',
+  'function-throttles',
+  'api-5xx',
+  'api-latency-p99',
+] as const;
+export type AlarmSlug = (typeof ALARM_SLUGS)[number];
+
+const PERIOD = Duration.minutes(5);
+
+// What a provider being down means for a patient, in the words the person paged needs.
+const PROVIDER_IMPACT: Record<Provider, string> = {
+  skippay: 'Patients cannot create SkipPay (AAPD) orders, so they cannot pay with Skip',
+  'skip-backend': 'The Skip Spot widget cannot be opened, so patients cannot register or pay with Skip',
+  etpay: 'Patients cannot start ETpay bank-transfer payments',
+};
+
+export interface MonitoredFunction {
+  name: string;
+  function: lambda.IFunction;
+  /** e.g. `POST /v1/orders`, for the description. */
+  route: string;
+}
+
+export interface PaymentsAlarmsProps {
+  stage: Stage;
+  config: AlarmConfig;
+  functions: readonly MonitoredFunction[];
+  apiStage: apigwv2.IHttpStage;
+  /** Prefix of every alarm name, e.g. the stack name. */
+  namePrefix: string;
+}
+
+interface AlarmSpec {
+  slug: AlarmSlug;
+  /** Distinguishes alarms sharing a slug (provider, function). */
+  subject?: string;
+  metric: cloudwatch.IMetric;
+  threshold: number;
+  evaluationPeriods?: number;
+  what: string;
+  impact: string;
+  firstStep: string;
+}
+
+export class PaymentsAlarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly props: PaymentsAlarmsProps;
+
+  constructor(scope: Construct, id: string, props: PaymentsAlarmsProps) {
+    super(scope, id);
+    this.props = props;
+    const { stage, config } = props;
+    const { account, region, partition } = Stack.of(this);
+
+    // enforceSSL rather than KMS: the notifications carry alarm names and numbers only, and CloudWatch cannot
+    // publish to a topic encrypted with the AWS-managed SNS key.
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: `Clinic payments API (${stage}) alarms`,
+      enforceSSL: true,
+    });
+    // The topic policy replaces SNS's default one, so CloudWatch must be let in explicitly (and only for
+    // this account's alarms).
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarms',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
+    for (const email of config.emails) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    if (config.pagerUrl !== undefined) {
+      this.topic.addSubscription(
+        new subscriptions.UrlSubscription(config.pagerUrl, { protocol: sns.SubscriptionProtocol.HTTPS }),
+      );
+    }
+
+    for (const provider of PROVIDERS) {
+      const dimensionsMap = {
+        [Dimension.Service]: SERVICE_NAME,
+        [Dimension.Stage]: stage,
+        [Dimension.Provider]: provider,
+      };
+      const custom = (metricName: string): cloudwatch.Metric =>
+        new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName, dimensionsMap, statistic: 'Sum', period: PERIOD });
+      this.add({
+        slug: 'upstream-failure',
+        subject: provider,
+        metric: custom(MetricName.UpstreamFailure),
+        threshold: config.upstreamFailureThreshold,
+        what: `${provider} calls are failing (timeouts, 5xx/429, auth or unusable answers): at least ${config.upstreamFailureThreshold} in 5 minutes.`,
+        impact: `${PROVIDER_IMPACT[provider]}.`,
+        firstStep: `First: check the provider's status and our function logs for the error codes (UPSTREAM_AUTH_FAILED means our ${provider} credentials are wrong or revoked).`,
+      });
+      this.add({
+        slug: 'configuration-error',
+        subject: provider,
+        metric: custom(MetricName.ConfigurationError),
+        threshold: 1,
+        what: `A function calling ${provider} found its settings or secret missing, malformed or of the wrong stage; nothing was sent to ${provider}.`,
+        impact: `${PROVIDER_IMPACT[provider]}, on every request, until it is fixed.`,
+        firstStep: `First: check the stage's Secrets Manager secret (name in the function's *_SECRET_ID) for the contract's JSON keys and ${stage === 'production' ? '*_live_*' : '*_test_*'} keys.`,
+      });
+    }
+
+    for (const { name, function: fn, route } of props.functions) {
+      this.add({
+        slug: 'function-errors',
+        subject: name,
+        metric: fn.metricErrors({ period: PERIOD, statistic: 'Sum' }),
+        threshold: 1,
+        what: `The Lambda behind ${route} crashed or timed out (an invocation error, not a contract error answer).`,
+        impact: 'Patients get a bare 500 (no contract error body) at that payment step.',
+        firstStep: "First: read the function's log group for the failing request ids; roll back the last deploy if it started then.",
+      });
+      this.add({
+        slug: 'function-throttles',
+        subject: name,
+        metric: fn.metricThrottles({ period: PERIOD, statistic: 'Sum' }),
+        threshold: 1,
+        what: `The Lambda behind ${route} was throttled: the account or function ran out of concurrency.`,
+        impact: 'Patients are refused at that payment step while it lasts.',
+        firstStep: 'First: check account concurrency usage and which function consumes it; request a limit increase if traffic is real.',
+      });
+    }
+
+    this.add({
+      slug: 'api-5xx',
+      metric: props.apiStage.metricServerError({ period: PERIOD, statistic: 'Sum' }),
+      threshold: config.api5xxThreshold,
+      what: `The HTTP API answered at least ${config.api5xxThreshold} 5xx in 5 minutes (any route).`,
+      impact: 'Patients see errors instead of payment screens; payments are being lost.',
+      firstStep: 'First: query the API access logs by routeKey and status to find the route, then follow that route\'s function or provider alarm.',
+    });
+    this.add({
+      slug: 'api-latency-p99',
+      metric: props.apiStage.metricLatency({ period: PERIOD, statistic: 'p99' }),
+      threshold: config.latencyP99Ms,
+      evaluationPeriods: 3,
+      what: `The HTTP API's p99 latency stayed at or above ${config.latencyP99Ms} ms for 15 minutes.`,
+      impact: 'Patients wait seconds on payment screens; some give up or retry.',
+      firstStep: 'First: compare integrationLatency in the access logs with UpstreamLatency per provider to find the slow provider or function.',
+    });
+  }
+
+  private add(spec: AlarmSpec): void {
+    const name = spec.subject === undefined ? spec.slug : `${spec.slug}-${spec.subject}`;
+    const alarm = new cloudwatch.Alarm(this, name, {
+      alarmName: `${this.props.namePrefix}-${name}`,
+      alarmDescription: `${spec.what} ${spec.impact} ${spec.firstStep} Runbook: README.md#runbook-${spec.slug}`,
+      metric: spec.metric,
+      threshold: spec.threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: spec.evaluationPeriods ?? 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      actionsEnabled: this.props.config.actionsEnabled,
+    });
+    const action = new SnsAction(this.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.alarms.push(alarm);
+  }
+}

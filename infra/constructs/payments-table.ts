@@ -1,0 +1,34 @@
+// The stage's payment-state table (idempotency records, ETpay sessions, provider events, latest states),
+// built from the key design in shared/state/keys.ts so the code and the table cannot disagree.
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '../../shared/state/keys.ts';
+import type { Stage } from '../config.ts';
+
+// What shared/state and Powertools Idempotency call: single items by key, nothing else (no scans, no queries).
+const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+export class PaymentsTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: { stage: Stage }) {
+    super(scope, id);
+    const production = props.stage === 'production';
+    this.table = new dynamodb.Table(this, 'Table', {
+      tableName: `clinic-payments-${props.stage}`,
+      partitionKey: { name: PAYMENTS_TABLE_PARTITION_KEY, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: PAYMENTS_TABLE_TTL_ATTRIBUTE,
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Production holds the only record of which payments were confirmed: never deleted with the stack.
+      deletionProtection: production,
+      removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+  }
+
+  grantItemAccess(grantee: iam.IGrantable): void {
+    this.table.grant(grantee, ...ITEM_ACTIONS);
+  }
+}

@@ -1,0 +1,214 @@
+// The one stack class, deployed once per stage: an HTTP API with one function per catalog entry (serving that
+// entry's routes), the clinic authorizer, the payment-state table, the stage's secrets (referenced, never
+// created) and the alarms that page.
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import {
+  FUNCTIONS,
+  routeKey,
+  type FunctionName,
+  type FunctionSpec,
+  type SecretName,
+  type SettingName,
+} from '../shared/catalog.ts';
+import { SERVICE_NAME } from '../shared/observability/metric-names.ts';
+import { secretName, type StageConfig } from './config.ts';
+import { PaymentsAlarms, type MonitoredFunction } from './constructs/alarms.ts';
+import { ClinicAuthorizer } from './constructs/clinic-authorizer.ts';
+import { PaymentsFunction } from './constructs/payments-function.ts';
+import { PaymentsTable } from './constructs/payments-table.ts';
+import { validateStageConfig } from './validate-config.ts';
+
+/** Where `npm run build` writes `<name>/index.mjs`. */
+export const DEFAULT_BUNDLE_DIR = fileURLToPath(new URL('../dist/functions', import.meta.url));
+
+export interface PaymentsApiStackProps extends StackProps {
+  config: StageConfig;
+  /** Directory holding `<function name>/index.mjs`; tests point it at placeholder bundles. */
+  bundleDir?: string;
+  /** The routes to deploy; only tests pass anything but the catalog. */
+  functions?: Readonly<Record<string, FunctionSpec>>;
+}
+
+/** The contract's optional settings: a stage may leave them unset and the feature is then off. */
+type OptionalSetting = 'ETPAY_PAYMENT_URL' | 'ETPAY_WEBHOOK_URL';
+type SettingValues = { [S in SettingName]: S extends OptionalSetting ? string | undefined : string };
+
+const SECRET_SETTING: Record<SecretName, SettingName> = { skip: 'SKIP_SECRET_ID', etpay: 'ETPAY_SECRET_ID' };
+
+/** The catalog entry ETpay's payment results are posted to; its URL becomes ETPAY_WEBHOOK_URL. */
+const ETPAY_NOTIFICATION_FUNCTION: FunctionName = 'receive-etpay-notification';
+
+interface StageResources {
+  tableName: string;
+  /** The default stage's base URL, ending in `/`. */
+  apiUrl: string;
+  catalog: Readonly<Record<string, FunctionSpec>>;
+}
+
+/** Every setting's value in this stage; only the optional ones may be unset. */
+const settingValues = (config: StageConfig, resources: StageResources): SettingValues => {
+  const notifications = resources.catalog[ETPAY_NOTIFICATION_FUNCTION]?.routes[0];
+  return {
+    STAGE: config.stage,
+    SKIPPAY_API_URL: config.skip.payApiUrl,
+    SKIP_BACKEND_URL: config.skip.backendUrl,
+    SPOT_WIDGET_URL: config.skip.spotWidgetUrl,
+    ETPAY_API_URL: config.etpay.apiUrl,
+    ETPAY_PAYMENT_URL: config.etpay.paymentUrl,
+    ETPAY_RETURN_ORIGINS: config.etpay.returnOrigins.join(','),
+    // Our own notification route unless the stage names another URL (e.g. a custom domain).
+    ETPAY_WEBHOOK_URL:
+      config.etpay.webhookUrl ?? (notifications && `${resources.apiUrl}${notifications.path.replace(/^\//, '')}`),
+    // The name, not the ARN: it is stable across re-creation and the SDK accepts either.
+    SKIP_SECRET_ID: secretName(config.stage, 'skip'),
+    ETPAY_SECRET_ID: secretName(config.stage, 'etpay'),
+    UPSTREAM_TIMEOUT_MS: String(config.upstreamTimeoutMs),
+    PAYMENTS_TABLE: resources.tableName,
+  };
+};
+
+/** Exactly the settings the catalog lists for the function, minus optional ones the stage leaves unset. */
+const functionEnvironment = (name: string, spec: FunctionSpec, values: SettingValues): Record<string, string> => {
+  for (const [secret, setting] of Object.entries(SECRET_SETTING) as [SecretName, SettingName][]) {
+    if (spec.settings.includes(setting) !== (spec.secret === secret)) {
+      throw new Error(`${name}: ${setting} in settings and secret '${secret}' must go together`);
+    }
+  }
+  const environment: Record<string, string> = {};
+  for (const setting of spec.settings) {
+    const value = values[setting];
+    if (value !== undefined) environment[setting] = value;
+  }
+  return environment;
+};
+
+// JSON access log of what happened to a request, never what it carried: no body, no path (ids), no headers.
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    ip: '$context.identity.sourceIp',
+    requestTime: '$context.requestTime',
+    method: '$context.httpMethod',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    latency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationErrorMessage: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    errorMessage: '$context.error.message',
+  }),
+);
+
+export class PaymentsApiStack extends Stack {
+  readonly api: apigwv2.HttpApi;
+  readonly apiStage: apigwv2.HttpStage;
+  readonly alarms: PaymentsAlarms;
+
+  constructor(scope: Construct, id: string, props: PaymentsApiStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    validateStageConfig(config);
+    const { stage } = config;
+    const bundleDir = props.bundleDir ?? DEFAULT_BUNDLE_DIR;
+    const catalog: Readonly<Record<string, FunctionSpec>> = props.functions ?? FUNCTIONS;
+    Tags.of(this).add('service', SERVICE_NAME);
+    Tags.of(this).add('stage', stage);
+
+    const secrets: Record<SecretName, secretsmanager.ISecret> = {
+      skip: secretsmanager.Secret.fromSecretNameV2(this, 'SkipSecret', secretName(stage, 'skip')),
+      etpay: secretsmanager.Secret.fromSecretNameV2(this, 'EtpaySecret', secretName(stage, 'etpay')),
+    };
+
+    const clinicAuth = new ClinicAuthorizer(this, 'ClinicAuth', { stage, config: config.authorizer });
+    this.api = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: `clinic-payments-${stage}`,
+      description: `Clinic payments API (${stage})`,
+      // Secure by default: a route is public only where the catalog says so.
+      defaultAuthorizer: clinicAuth.authorizer,
+      corsPreflight: {
+        allowOrigins: [...config.corsOrigins],
+        allowMethods: [apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.OPTIONS],
+        allowHeaders: ['content-type', 'authorization', 'idempotency-key'],
+        exposeHeaders: ['x-request-id'],
+        maxAge: Duration.hours(1),
+      },
+      // Created below, with throttling and access logs the default stage options cannot take.
+      createDefaultStage: false,
+    });
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      logGroupName: `/aws/apigateway/clinic-payments-${stage}/access`,
+      retention: config.logRetention,
+    });
+    this.apiStage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(accessLogs),
+        format: ACCESS_LOG_FORMAT,
+      },
+    });
+
+    const table = new PaymentsTable(this, 'PaymentsTable', { stage });
+    const values = settingValues(config, { tableName: table.table.tableName, apiUrl: this.apiStage.url, catalog });
+    const monitored: MonitoredFunction[] = [];
+    for (const [name, spec] of Object.entries(catalog)) {
+      const routes = spec.routes.map(routeKey).join(', ');
+      const fn = new PaymentsFunction(this, `Fn-${name}`, {
+        functionName: `clinic-payments-${stage}-${name}`,
+        description: `${routes} (${stage})`,
+        bundlePath: join(bundleDir, name),
+        environment: functionEnvironment(name, spec, values),
+        logRetention: config.logRetention,
+      });
+      if (spec.secret !== undefined) secrets[spec.secret].grantRead(fn.role);
+      if (spec.settings.includes('PAYMENTS_TABLE')) table.grantItemAccess(fn.role);
+      monitored.push({ name, function: fn.function, route: routes });
+
+      const integration = new HttpLambdaIntegration(`Integration-${name}`, fn.function);
+      for (const route of spec.routes) {
+        const added = this.api.addRoutes({
+          path: route.path,
+          methods: [apigwv2.HttpMethod[route.method]],
+          integration,
+          ...(spec.public === true ? { authorizer: new apigwv2.HttpNoneAuthorizer() } : {}),
+        });
+        if (spec.public !== true) continue;
+        for (const r of added) {
+          Validations.of(r).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${routeKey(route)} is called server-to-server by ${spec.provider ?? 'a payment provider'}, which cannot hold a clinic JWT; the function verifies the provider's signature before acting on the body.`,
+          });
+        }
+      }
+    }
+
+    this.alarms = new PaymentsAlarms(this, 'Alarms', {
+      stage,
+      config: config.alarms,
+      functions: monitored,
+      apiStage: this.apiStage,
+      namePrefix: id,
+    });
+
+    // Stable output names: the runbook's commands query them.
+    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    if (clinicAuth.userPool !== undefined && clinicAuth.userPoolClient !== undefined) {
+      new CfnOutput(this, 'UserPoolId', { value: clinicAuth.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: clinicAuth.userPoolClient.userPoolClientId });
+    }
+  }
+}

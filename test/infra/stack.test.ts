@@ -1,0 +1,253 @@
+// Both stages synthesised as `cdk synth` does, checked against the catalog and the deployment contract.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTIONS, routeKey, type FunctionSpec, type SettingName } from '../../shared/catalog.ts';
+import { PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '../../shared/state/keys.ts';
+import { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS, STAGE_CONFIGS, STAGES, type Stage } from '../../infra/config.ts';
+import { createPaymentsApiApp } from '../../infra/stages.ts';
+import { onlyResource, placeholderBundles, refId, resourcesOf, synthesise, type Synthesised } from './fixtures.ts';
+
+const entries = Object.entries(FUNCTIONS) as [string, FunctionSpec][];
+const routes = entries.flatMap(([name, spec]) => spec.routes.map((route) => [routeKey(route), name, spec] as const));
+
+// From shared/provider-docs/skip-environments.es.txt, not from the config under test.
+const SKIP_HOSTS: Record<Stage, Record<string, string>> = {
+  staging: {
+    SKIPPAY_API_URL: 'https://staging.pay.getskip.ai',
+    SKIP_BACKEND_URL: 'https://staging.backend.getskip.ai/api',
+    SPOT_WIDGET_URL: 'https://staging.spot.getskip.ai',
+  },
+  production: {
+    SKIPPAY_API_URL: 'https://pay.getskip.ai',
+    SKIP_BACKEND_URL: 'https://backend.getskip.ai/api',
+    SPOT_WIDGET_URL: 'https://spot.getskip.ai',
+  },
+};
+
+// Production leaves ETPAY_PAYMENT_URL unset until ETpay confirms it; every other setting is set in both.
+const UNSET_IN_STAGE: Record<Stage, readonly SettingName[]> = {
+  staging: [],
+  production: ['ETPAY_PAYMENT_URL'],
+};
+
+let synth: Synthesised;
+beforeAll(() => {
+  synth = synthesise();
+});
+afterAll(() => synth.remove());
+
+describe.each(STAGES)('%s stack', (stage) => {
+  const config = STAGE_CONFIGS[stage];
+  const template = () => synth.templates[stage];
+  const tableId = () => Object.keys(resourcesOf(template(), 'AWS::DynamoDB::Table'))[0];
+  const apiId = () => Object.keys(resourcesOf(template(), 'AWS::ApiGatewayV2::Api'))[0];
+  const functionOf = (name: string) =>
+    onlyResource(template(), 'AWS::Lambda::Function', { FunctionName: `clinic-payments-${stage}-${name}` });
+
+  it('has one function per catalog entry and no other', () => {
+    expect(Object.keys(resourcesOf(template(), 'AWS::Lambda::Function'))).toHaveLength(entries.length);
+  });
+
+  it.each(entries)('deploys %s on Node.js 24, arm64, from its own bundle', (name) => {
+    const [, fn] = functionOf(name);
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      MemorySize: FUNCTION_MEMORY_MB,
+      Timeout: FUNCTION_TIMEOUT_SECONDS,
+    });
+    expect(fn.Metadata?.['aws:asset:property']).toBe('Code');
+    const staged = join(synth.outdir, String(fn.Metadata?.['aws:asset:path']), 'index.mjs');
+    expect(readFileSync(staged, 'utf8')).toContain(`placeholder bundle: ${name}\n`);
+  });
+
+  it.each(entries)('gives %s exactly its catalog settings as environment', (name, spec) => {
+    const [, fn] = functionOf(name);
+    const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+    const expected = spec.settings.filter((s) => !UNSET_IN_STAGE[stage].includes(s));
+    expect(Object.keys(env).sort()).toEqual([...expected].sort());
+    expect(env.STAGE).toBe(stage);
+    for (const [setting, host] of Object.entries(SKIP_HOSTS[stage])) {
+      if (setting in env) expect(env[setting]).toBe(host);
+    }
+    if ('SKIP_SECRET_ID' in env) expect(env.SKIP_SECRET_ID).toBe(`clinic-payments/${stage}/skip`);
+    if ('ETPAY_SECRET_ID' in env) expect(env.ETPAY_SECRET_ID).toBe(`clinic-payments/${stage}/etpay`);
+    if ('UPSTREAM_TIMEOUT_MS' in env) expect(env.UPSTREAM_TIMEOUT_MS).toBe('8000');
+    if ('ETPAY_RETURN_ORIGINS' in env) expect(env.ETPAY_RETURN_ORIGINS).toBe(config.etpay.returnOrigins.join(','));
+    if ('PAYMENTS_TABLE' in env) expect(env.PAYMENTS_TABLE).toEqual({ Ref: tableId() });
+    if ('ETPAY_WEBHOOK_URL' in env) {
+      // The stage's own notification route, on the API's default stage URL.
+      const url = JSON.stringify(env.ETPAY_WEBHOOK_URL);
+      expect(url).toContain(`{"Ref":"${apiId()}"}`);
+      expect(url).toMatch(/\/v1\/etpay\/notifications"\]\]\}$/);
+    }
+  });
+
+  it('keeps payment state in one table with the code\'s key and TTL, recoverable, on demand', () => {
+    template().resourceCountIs('AWS::DynamoDB::Table', 1);
+    template().hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, AttributeType: 'S' }],
+        TimeToLiveSpecification: { AttributeName: PAYMENTS_TABLE_TTL_ATTRIBUTE, Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+      DeletionPolicy: stage === 'production' ? 'Retain' : 'Delete',
+    });
+  });
+
+  it.each(entries)('lets %s read only its own secret, write only its own logs, touch only table items', (name, spec) => {
+    const [, fn] = functionOf(name);
+    const roleId = refId(fn.Properties.Role);
+    const role = resourcesOf(template(), 'AWS::IAM::Role')[roleId];
+    expect(role?.Properties.ManagedPolicyArns).toBeUndefined();
+    const statements = Object.values(resourcesOf(template(), 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string[]; Resource: unknown }[] }).Statement);
+    const secretResources = statements
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('secretsmanager:')))
+      .map((s) => JSON.stringify(s.Resource));
+    const logGroupId = refId((fn.Properties.LoggingConfig as { LogGroup: unknown }).LogGroup);
+    for (const s of statements) expect(JSON.stringify(s.Resource)).not.toBe('"*"');
+    expect(statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('logs:'))).map((s) => s.Resource)).toEqual([
+      { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+    ]);
+    const tableStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    if (spec.settings.includes('PAYMENTS_TABLE')) {
+      expect(tableStatements).toHaveLength(1);
+      expect([tableStatements[0]?.Action].flat().sort()).toEqual(
+        ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      );
+      expect([tableStatements[0]?.Resource].flat()).toEqual([{ 'Fn::GetAtt': [tableId(), 'Arn'] }]);
+    } else expect(tableStatements).toEqual([]);
+    if (spec.secret === undefined) return expect(secretResources).toEqual([]);
+    expect(secretResources).toHaveLength(1);
+    expect(secretResources[0]).toContain(`:secret:clinic-payments/${stage}/${spec.secret}-??????`);
+    const other = spec.secret === 'skip' ? 'etpay' : 'skip';
+    expect(secretResources[0]).not.toContain(`/${other}`);
+  });
+
+  it('keeps every log group for the stage\'s retention', () => {
+    const groups = Object.values(resourcesOf(template(), 'AWS::Logs::LogGroup'));
+    expect(groups).toHaveLength(entries.length + 1);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(config.logRetention);
+  });
+
+  it.each(routes)('routes %s to %s, behind the clinic authorizer unless public', (key, name, spec) => {
+    const [fnId] = functionOf(name);
+    const [, route] = onlyResource(template(), 'AWS::ApiGatewayV2::Route', { RouteKey: key });
+    const target = route.Properties.Target as { 'Fn::Join': [string, [string, unknown]] };
+    expect(target['Fn::Join'][1][0]).toBe('integrations/');
+    const integration = resourcesOf(template(), 'AWS::ApiGatewayV2::Integration')[refId(target['Fn::Join'][1][1])];
+    expect(integration?.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+    expect(refId(integration?.Properties.IntegrationUri)).toBe(fnId);
+    if (spec.public === true) {
+      expect(route.Properties.AuthorizationType).toBe('NONE');
+    } else {
+      const [authorizerId] = Object.keys(resourcesOf(template(), 'AWS::ApiGatewayV2::Authorizer'));
+      expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    }
+  });
+
+  it('has exactly the catalog\'s routes', () => {
+    const keys = Object.values(resourcesOf(template(), 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
+    expect(keys.sort()).toEqual(routes.map(([key]) => key).sort());
+  });
+
+  it('allows exactly the stage\'s CORS origins, methods and headers', () => {
+    template().hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowOrigins: [...config.corsOrigins],
+        AllowMethods: Match.arrayEquals(['POST', 'GET', 'OPTIONS']),
+        AllowHeaders: Match.arrayEquals(['content-type', 'authorization', 'idempotency-key']),
+        ExposeHeaders: ['x-request-id'],
+      },
+    });
+    if (stage === 'production') expect(config.corsOrigins).not.toContain('*');
+  });
+
+  it('throttles the default stage and logs access as JSON without bodies or personal data', () => {
+    const [, apiStage] = onlyResource(template(), 'AWS::ApiGatewayV2::Stage', { StageName: '$default' });
+    expect(apiStage.Properties).toMatchObject({
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: config.throttle.rateLimit, ThrottlingBurstLimit: config.throttle.burstLimit },
+    });
+    const format = JSON.parse((apiStage.Properties.AccessLogSettings as { Format: string }).Format) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      method: '$context.httpMethod',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+      integrationErrorMessage: '$context.integrationErrorMessage',
+    });
+    for (const variable of Object.values(format)) expect(variable).not.toMatch(/body|path|header|querystring|claims|email/i);
+  });
+
+  it('authorises with the stage\'s Cognito pool (MFA, Plus plan) where no IdP is configured', () => {
+    template().resourceCountIs('AWS::Cognito::UserPool', 1);
+    template().hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', UserPoolTier: 'PLUS' });
+    const [poolId] = Object.keys(resourcesOf(template(), 'AWS::Cognito::UserPool'));
+    const [clientId] = Object.keys(resourcesOf(template(), 'AWS::Cognito::UserPoolClient'));
+    template().hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: {
+        Audience: [{ Ref: clientId }],
+        Issuer: { 'Fn::Join': ['', Match.arrayWith([{ Ref: poolId }])] },
+      },
+    });
+  });
+
+  it('references the stage\'s secrets by name and creates none', () => {
+    template().resourceCountIs('AWS::SecretsManager::Secret', 0);
+  });
+
+  it('acknowledges cdk-nag findings only for public routes, each with its reason', () => {
+    const { stacks } = createPaymentsApiApp({ bundleDir: placeholderBundleDir() });
+    const acknowledged = stacks[stage].node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, string>));
+    const publicRoutes = routes.filter(([, , spec]) => spec.public === true);
+    expect(acknowledged).toHaveLength(publicRoutes.length);
+    for (const [key] of publicRoutes) {
+      expect(acknowledged).toContainEqual([
+        'Annotation::AwsSolutions-APIG4',
+        expect.stringMatching(new RegExp(`^${key.replace(/[{}/]/g, '\\$&')} is called server-to-server by .+ verifies the provider's signature`)),
+      ]);
+    }
+  });
+
+  it('passes cdk-nag AwsSolutions with no unacknowledged finding', () => {
+    // The app's synth already ran the plugin (it throws on findings); this names them if there are any.
+    const { stacks } = createPaymentsApiApp({ bundleDir: placeholderBundleDir() });
+    expect(new AwsSolutionsChecks().validateScope(stacks[stage]).violations).toEqual([]);
+  });
+});
+
+// The nag re-check builds its own app; bundles only need to exist, one dir serves every stage.
+let bundleDir: ReturnType<typeof placeholderBundles> | undefined;
+const placeholderBundleDir = (): string => (bundleDir ??= placeholderBundles()).dir;
+afterAll(() => bundleDir?.remove());
+
+describe('app', () => {
+  it('names one stack per stage', () => {
+    const { stacks } = createPaymentsApiApp({ bundleDir: placeholderBundleDir() });
+    expect(Object.values(stacks).map((s) => s.stackName)).toEqual(['ClinicPaymentsApi-staging', 'ClinicPaymentsApi-production']);
+    // Account- and region-agnostic: synth needs no credentials and makes no lookups.
+    for (const stack of Object.values(stacks)) expect(stack.environment).toBe('aws://unknown-account/unknown-region');
+  });
+
+  it('times functions under API Gateway\'s 30 s limit and above the provider deadline', () => {
+    expect(FUNCTION_TIMEOUT_SECONDS).toBeLessThan(30);
+    for (const stage of STAGES) expect(FUNCTION_TIMEOUT_SECONDS * 1000).toBeGreaterThan(STAGE_CONFIGS[stage].upstreamTimeoutMs);
+  });
+});
