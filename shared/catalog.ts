@@ -81,6 +81,21 @@ export const FUNCTIONS = {
     settings: ['STAGE', 'PAYMENTS_TABLE'],
     public: true,
   },
+  'receive-skippay-webhook': {
+    routes: [{ method: 'POST', path: '/v1/webhooks/skippay' }],
+    provider: 'skippay',
+    // For SKIPPAY_WEBHOOK_SECRET only; the route fails closed without it.
+    secret: 'skip',
+    settings: ['STAGE', 'SKIP_SECRET_ID', 'PAYMENTS_TABLE'],
+    public: true,
+  },
+  'get-payment-status': {
+    routes: [
+      { method: 'GET', path: '/v1/payments/etpay/{merchant_order_id}', provider: 'etpay' },
+      { method: 'GET', path: '/v1/payments/skippay/{order_token}', provider: 'skippay' },
+    ],
+    settings: ['STAGE', 'PAYMENTS_TABLE'],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
