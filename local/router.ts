@@ -1,8 +1,7 @@
 // The catalog's routes, matched as API Gateway's HTTP API matches route keys: `{name}` is one path segment
 // (`{name+}` the rest of the path), literal segments win over parameters, no trailing-slash leniency, and
 // a known path with another method is simply not found (HTTP API has no 405).
-import { pathToFileURL } from 'node:url';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 
 export interface RouteLike {
