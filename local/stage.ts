@@ -1,0 +1,94 @@
+// The `local` stage: the provider sandbox, the Secrets Manager stand-in and the payment-state table, all on
+// loopback, and the environment the functions read, set the way the stack sets a Lambda's. Nothing here
+// is a second implementation: the functions read settings and secrets through their usual code.
+import { FUNCTIONS } from '#shared/catalog.ts';
+import { sandboxSecrets, SANDBOX_SECRET_IDS, SANDBOX_SKIP_SECRET, startSandbox, type Sandbox } from './sandbox/index.ts';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from './secrets-manager-standin.ts';
+import { startLocalDynamo, type LocalDynamo } from './dynamo.ts';
+import { routesOf, type CatalogEntry } from './router.ts';
+
+export interface StandIns {
+  sandbox: Sandbox;
+  secretsManager: SecretsManagerStandIn;
+  dynamo: LocalDynamo;
+}
+
+export const startStandIns = async (host: string): Promise<StandIns> => {
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const sandbox = await startSandbox({ host });
+    started.push(sandbox);
+    const secretsManager = await startSecretsManagerStandIn(sandboxSecrets(), { host });
+    started.push(secretsManager);
+    const dynamo = await startLocalDynamo(host);
+    return { sandbox, secretsManager, dynamo };
+  } catch (error) {
+    // A half-started stage must not keep the process alive.
+    await Promise.allSettled(started.map((standIn) => standIn.close()));
+    throw error;
+  }
+};
+
+export const closeStandIns = async (standIns: StandIns): Promise<void> => {
+  // The sandbox first: it aborts webhooks in flight towards the API and the table.
+  await standIns.sandbox.close();
+  await Promise.all([standIns.secretsManager.close(), standIns.dynamo.close()]);
+};
+
+/** The URL of a catalog function's first route on `apiOrigin`, if the catalog has that function. */
+const routeUrl = (apiOrigin: string, functionName: string): string | undefined => {
+  const spec = (FUNCTIONS as Readonly<Record<string, CatalogEntry>>)[functionName];
+  const path = spec ? routesOf(spec)[0]?.path : undefined;
+  return path === undefined ? undefined : `${apiOrigin}${path}`;
+};
+
+/**
+ * Every variable the functions of the local stage read (the deployment contract's list), for this run.
+ * `clinicOrigins` are the frontends allowed back from ETpay (and by CORS): the demo page's own origins first.
+ */
+export const localStageEnvironment = (standIns: StandIns, apiOrigin: string, clinicOrigins: readonly string[]): Record<string, string | undefined> => {
+  const { sandbox, secretsManager, dynamo } = standIns;
+  return {
+    STAGE: 'local',
+    SKIPPAY_API_URL: sandbox.skippayApiUrl,
+    SKIP_BACKEND_URL: sandbox.skipBackendUrl,
+    SPOT_WIDGET_URL: sandbox.spotWidgetUrl,
+    ETPAY_API_URL: sandbox.etpayApiUrl,
+    ETPAY_PAYMENT_URL: sandbox.etpayPaymentUrl,
+    ETPAY_RETURN_ORIGINS: clinicOrigins.join(','),
+    ETPAY_WEBHOOK_URL: routeUrl(apiOrigin, 'receive-etpay-notification'),
+    SKIP_SECRET_ID: SANDBOX_SECRET_IDS.skip,
+    ETPAY_SECRET_ID: SANDBOX_SECRET_IDS.etpay,
+    PAYMENTS_TABLE: dynamo.tableName,
+    // A developer's own value wins: FAULT-TIMEOUT answers after this long.
+    UPSTREAM_TIMEOUT_MS: process.env.UPSTREAM_TIMEOUT_MS,
+    // The SDK's standard variables: loopback endpoints and dummy credentials, so that no real AWS account
+    // (nor a profile in ~/.aws) can ever be reached from the local stage.
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SESSION_TOKEN: undefined,
+    AWS_PROFILE: undefined,
+  };
+};
+
+/** The sandbox's SkipPay webhook, signed with the local Skip secret, to our own webhook route. */
+export const connectSkipPayWebhook = (sandbox: Sandbox, apiOrigin: string): void => {
+  const url = routeUrl(apiOrigin, 'receive-skippay-webhook');
+  sandbox.setSkippayWebhook(url === undefined ? undefined : { url, secret: SANDBOX_SKIP_SECRET.SKIPPAY_WEBHOOK_SECRET });
+};
+
+/** Sets the variables (undefined unsets) and returns how to put the previous values back. */
+export const applyEnvironment = (env: Record<string, string | undefined>): (() => void) => {
+  const previous = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  const set = (values: Record<string, string | undefined>): void => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  set(env);
+  return () => set(previous);
+};
