@@ -1,0 +1,138 @@
+// The demo clinic page in headless Chromium (Debian's `chromium`, driven by playwright-core): the Skip AAPD
+// flow up to the widget's events, the ETpay flow to the sandbox payment page and back, and an injected
+// fault's Spanish error. Screenshots go to test-results/ (a CI artifact, git-ignored).
+// Without Chromium the test is skipped on a developer's machine but fails in CI (CI=true), where
+// .ci/run installs it: the browser flow must never silently stop being tested.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalServer, type LocalServer } from '../../local/server.ts';
+
+// Debian's package; CHROMIUM_PATH points elsewhere (another OS's Chromium or Chrome).
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const IN_CI = process.env.CI === 'true';
+const SKIP = !HAVE_CHROMIUM && !IN_CI;
+const RESULTS = new URL('../../test-results/', import.meta.url).pathname;
+const STEP_MS = 15_000;
+
+if (SKIP) console.warn(`[browser test] skipped: ${CHROMIUM} not found (apt-get install chromium to run it; CI fails without it)`);
+
+describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${CHROMIUM})` : ''}`, () => {
+  let server: LocalServer;
+  let context: BrowserContext;
+  let userDataDir: string;
+  const cspViolations: string[] = [];
+
+  beforeAll(async () => {
+    if (!HAVE_CHROMIUM) throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs it with apt-get (or set CHROMIUM_PATH)`);
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    mkdirSync(RESULTS, { recursive: true });
+    server = await startLocalServer({ port: 0 });
+    // A fresh profile each run: no cache, cookies or service workers from a previous one.
+    userDataDir = mkdtempSync(join(tmpdir(), 'clinic-payments-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        // Containers often have a tiny /dev/shm, which crashes Chromium's renderers.
+        '--disable-dev-shm-usage',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  const demoPage = async (): Promise<Page> => {
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    page.on('console', (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await page.goto(`${server.origin}/`);
+    return page;
+  };
+
+  it('Skip AAPD: order, widget in the iframe, WIDGET_FORM_READY and the rest of the events, the signed webhook recorded', async () => {
+    const page = await demoPage();
+    await page.click('#pay-skip');
+    await page.waitForSelector('#widget-events li[data-event="WIDGET_FORM_READY"]');
+    const src = await page.getAttribute('#widget-container iframe', 'src');
+    expect(new URL(src ?? '').origin).toBe(server.standIns.sandbox.origin);
+    const widget = page.frameLocator('#widget-container iframe');
+    // Painted, not just loaded: a screenshot taken at WIDGET_FORM_READY can catch a blank frame.
+    await widget.locator('#widget-form').waitFor({ state: 'visible' });
+    await page.locator('#skip').screenshot({ path: `${RESULTS}local-demo-skip-widget.png` });
+
+    await widget.locator('#submit').click();
+    await widget.locator('#pay').click();
+    await page.waitForSelector('#widget-events li[data-event="WIDGET_PAYMENT_SUCCESS"]');
+    const events = await page.locator('#widget-events li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.event));
+    expect(events).toEqual(['WIDGET_FORM_READY', 'WIDGET_FORM_MOUNT', 'WIDGET_FORM_SUCCESS', 'WIDGET_PAYMENT_SUCCESS']);
+    await page.waitForFunction(() => document.getElementById('skip-state')?.textContent?.includes('pagado'));
+    await page.screenshot({ path: `${RESULTS}local-demo-skip-paid.png`, fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it('ETpay: session, the sandbox payment page, and back to the demo page with a confirmed payment', async () => {
+    const page = await demoPage();
+    await page.click('#pay-etpay');
+    await page.waitForURL((url) => url.href.startsWith(`${server.standIns.sandbox.etpayPaymentUrl}/session/`));
+    expect(await page.textContent('h1')).toBe('Pago con ETpay');
+    await page.screenshot({ path: `${RESULTS}local-demo-etpay-payment-page.png`, fullPage: true });
+
+    await page.click('#pay');
+    await page.waitForURL((url) => url.origin === server.origin);
+    await page.waitForSelector('#return-result[data-paid="true"]');
+    expect(await page.textContent('#return-message')).toMatch(/^Pago confirmado: orden DEMO-\d+ por \$50\.000\.$/);
+    // The one-time result is out of the address bar once used.
+    expect(new URL(page.url()).search).toBe('');
+    await page.screenshot({ path: `${RESULTS}local-demo-etpay-confirmed.png`, fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it('an injected fault (FAULT-503) shows its Spanish error, naming the provider', async () => {
+    const page = await demoPage();
+    await page.fill('#reference', 'FAULT-503');
+    await page.click('#pay-skip');
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error-title')).toBe('No se pudo crear la orden en Skip');
+    expect(await page.textContent('#error-message')).toBe(
+      'SkipPay (Skip) no está disponible en este momento. Inténtalo de nuevo en unos minutos.',
+    );
+    expect(await page.textContent('#error-meta')).toMatch(/^Código UPSTREAM_UNAVAILABLE · solicitud \S+$/);
+    await page.screenshot({ path: `${RESULTS}local-demo-fault.png`, fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it('a validation error names the fields in Spanish and marks them', async () => {
+    const page = await demoPage();
+    await page.fill('#rut', '12.345.678-9');
+    await page.fill('#amount', 'cincuenta mil');
+    await page.click('#pay-etpay');
+    await page.waitForSelector('#error:not([hidden])');
+    const details = await page.locator('#error-details li').allTextContents();
+    expect(details.sort()).toEqual(['Monto: no es válido', 'RUT: no es válido']);
+    expect(await page.getAttribute('#rut', 'aria-invalid')).toBe('true');
+    await page.close();
+  }, 60_000);
+
+  it('breaks no Content-Security-Policy rule of the demo page', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});
