@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctions } from '../../infra/build.ts';
 import { sandboxSecrets, SANDBOX_SECRET_IDS, startSandbox, type Sandbox } from '../../local/sandbox/index.ts';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-standin.ts';
+import { usePaymentsTable } from '../support/dynamo.ts';
+import { signResult } from '../support/etpay-jwt.ts';
 import { httpEvent } from '../support/lambda.ts';
 
 const run = promisify(execFile);
@@ -16,6 +18,8 @@ let outdir: string;
 let sizes: Record<string, number>;
 let sandbox: Sandbox;
 let secretsManager: SecretsManagerStandIn;
+// create-order and create-etpay-session keep payment state: dynalite on loopback, as DynamoDB.
+const table = usePaymentsTable();
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'bundles-'));
@@ -49,6 +53,8 @@ const invokeBundle = async (name: string, body: unknown) => {
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
+    PAYMENTS_TABLE: table.name,
     SKIP_SECRET_ID: SANDBOX_SECRET_IDS.skip,
     ETPAY_SECRET_ID: SANDBOX_SECRET_IDS.etpay,
     SKIPPAY_API_URL: sandbox.skippayApiUrl,
@@ -94,5 +100,12 @@ describe('deployable bundles', () => {
     expect(result.statusCode).toBe(201);
     expect(result.body).not.toContain('signature_token');
     expect(JSON.parse(result.body)).toMatchObject({ merchant_order_id: 'OC-1', payment_url: expect.stringContaining('/session/') });
+  });
+
+  it('confirm-etpay-payment looks the session up in DynamoDB and refuses an unknown one (jose bundled)', async () => {
+    const jwt = await signResult({ session_token: 'never-opened', payment_status: 'success' }, 'some-signature-token');
+    const { result } = await invokeBundle('confirm-etpay-payment', { jwt });
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'INVALID_SIGNATURE' } });
   });
 });
