@@ -78,7 +78,7 @@ export interface StageConfig {
 
 // Clinic frontends that may call the API and receive the payer back from ETpay. Placeholders until the
 // clinics send their real origins: override with `-c <stage>.corsOrigins=...` / `etpayReturnOrigins`.
-const STAGING_CLINIC_ORIGINS = ['https://staging.clinica.example', 'http://localhost:5173'];
+const STAGING_CLINIC_ORIGINS = ['https://staging.clinica.example'];
 // TO BE CONFIRMED: the production clinic origins.
 const PRODUCTION_CLINIC_ORIGINS = ['https://pagos.clinica.example'];
 
@@ -96,7 +96,8 @@ export const STAGE_CONFIGS: Readonly<Record<Stage, StageConfig>> = {
       paymentUrl: 'https://pmt-sandbox.etpay.example',
       returnOrigins: STAGING_CLINIC_ORIGINS,
     },
-    corsOrigins: STAGING_CLINIC_ORIGINS,
+    // A frontend developer's local server may call staging too (never production).
+    corsOrigins: [...STAGING_CLINIC_ORIGINS, 'http://localhost:5173'],
     // No clinic IdP yet: the stack creates the stage's Cognito pool.
     throttle: { rateLimit: 20, burstLimit: 40 },
     alarms: {

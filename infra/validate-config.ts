@@ -36,11 +36,10 @@ export const validateStageConfig = (config: StageConfig): void => {
   }
 
   if (config.etpay.returnOrigins.length === 0) problems.push('etpay.returnOrigins is empty');
+  // The contract only accepts https return URLs, so an http origin here could never match one.
   for (const origin of config.etpay.returnOrigins) {
     if (!isOrigin(origin)) problems.push(`etpay.returnOrigins: "${origin}" is not an origin`);
-    else if (production && !origin.startsWith('https://')) {
-      problems.push(`etpay.returnOrigins: "${origin}" must be https in production`);
-    }
+    else if (!origin.startsWith('https://')) problems.push(`etpay.returnOrigins: "${origin}" must be https`);
   }
 
   const urls: [string, string | undefined][] = [

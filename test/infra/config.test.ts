@@ -54,6 +54,10 @@ describe('staging', () => {
     template.resourceCountIs('AWS::Cognito::UserPool', 1);
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
+
+  it('refuses http ETpay return origins too (the contract accepts only https return URLs)', () => {
+    expect(() => appWith({ 'staging.etpayReturnOrigins': 'http://localhost:5173' })).toThrow(/must be https/);
+  });
 });
 
 describe('context overrides', () => {

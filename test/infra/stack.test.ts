@@ -6,6 +6,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, routeKey, type FunctionSpec, type SettingName } from '../../shared/catalog.ts';
+import { loadSettings } from '../../shared/config/settings.ts';
 import { PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '../../shared/state/keys.ts';
 import { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS, STAGE_CONFIGS, STAGES, type Stage } from '../../infra/config.ts';
 import { createPaymentsApiApp } from '../../infra/stages.ts';
@@ -86,6 +87,19 @@ describe.each(STAGES)('%s stack', (stage) => {
       expect(url).toContain(`{"Ref":"${apiId()}"}`);
       expect(url).toMatch(/\/v1\/etpay\/notifications"\]\]\}$/);
     }
+  });
+
+  it.each(entries)('gives %s an environment its own settings validation accepts', (name, spec) => {
+    const [, fn] = functionOf(name);
+    const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    // Values CloudFormation resolves at deploy time stand in as what they resolve to.
+    const deployed = Object.fromEntries(
+      Object.entries(env).map(([key, value]) => [
+        key,
+        typeof value === 'string' ? value : key === 'PAYMENTS_TABLE' ? `clinic-payments-${stage}` : 'https://abc123.execute-api.sa-east-1.amazonaws.com/v1/etpay/notifications',
+      ]),
+    );
+    expect(() => loadSettings(spec.settings, deployed)).not.toThrow();
   });
 
   it('keeps payment state in one table with the code\'s key and TTL, recoverable, on demand', () => {
