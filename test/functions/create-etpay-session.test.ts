@@ -3,12 +3,14 @@ import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { resetSettingsCache } from '#shared/config/settings.ts';
 import { ETPAY_BANK_CODES } from '#shared/etpay/bank-codes.ts';
 import { handler } from '../../functions/create-etpay-session/handler.ts';
+import { usePaymentsTable } from '../support/dynamo.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke } from '../support/lambda.ts';
 import { json, refusedUrl, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
 import { ETPAY_TEST_SECRET, mockSecrets } from '../support/secrets.ts';
 
 const output = captureOutput();
+const table = usePaymentsTable();
 const secrets = mockSecrets({});
 let etpay: ProviderStub;
 const SIGNATURE_TOKEN = 'pPpd7sig-NEVER-LEAK-6sQhll';
@@ -35,6 +37,7 @@ const setEnv = (overrides: Record<string, string | undefined> = {}): void => {
     ETPAY_RETURN_ORIGINS: 'https://clinic.example, https://other-clinic.example',
     ETPAY_PAYMENT_URL: 'https://pmt-sandbox.etpay.example',
     UPSTREAM_TIMEOUT_MS: '1500',
+    PAYMENTS_TABLE: table.name,
   });
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete process.env[key];
@@ -54,7 +57,7 @@ beforeEach(() => {
   etpay.answer(initialised());
   secrets.answer({ 'etpay-secret': ETPAY_TEST_SECRET });
   resetSecretsCache();
-  setEnv();
+  setEnv({ ETPAY_WEBHOOK_URL: undefined });
 });
 
 describe('POST /v1/etpay/sessions: the happy path', () => {
@@ -84,6 +87,21 @@ describe('POST /v1/etpay/sessions: the happy path', () => {
       payment_completed_url: 'https://clinic.example/pago/ok',
       payment_cancellation_url: 'https://clinic.example/pago/cancelado',
     });
+  });
+
+  it('keeps the signature_token server-side, in the session record, for the confirmation', async () => {
+    await invoke(handler, { body: minimal });
+    expect(await table.get('etpay-session#nzOg6FE0aARi')).toMatchObject({
+      signature_token: SIGNATURE_TOKEN,
+      merchant_order_id: 'OC-700104',
+      order_amount: 50000,
+    });
+  });
+
+  it('opens the session with payment_webhook_url where the stage sets ETPAY_WEBHOOK_URL', async () => {
+    setEnv({ ETPAY_WEBHOOK_URL: 'https://api.clinic-payments.example/v1/etpay/notifications' });
+    await invoke(handler, { body: minimal });
+    expect(etpay.requests[0]?.json).toMatchObject({ payment_webhook_url: 'https://api.clinic-payments.example/v1/etpay/notifications' });
   });
 
   it('sends only what was given, and no payment_url where the stage sets none', async () => {
