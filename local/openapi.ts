@@ -1,7 +1,8 @@
 // The OpenAPI 3.1 document, generated from the catalog (routes) and the zod schemas the handlers validate
 // with (request side: `io: 'input'`, so the RUT and phone rules describe what a client may send, not what
 // we forward). Served by `npm start` at /openapi.json and kept in the repository for frontend teams:
-//   node local/openapi.ts --write   rewrites local/openapi.json (a test fails while it differs)
+//   npx node local/openapi.ts --write   rewrites local/openapi.json (a test fails while it differs);
+//   `npx node` is the project's Node 24, which runs .ts files; a system Node 20 does not.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
@@ -126,7 +127,7 @@ export const buildOpenApiDocument = (): Json => {
       title: 'clinic-payments-api',
       version: '1',
       description:
-        'Payments between Chilean clinics\' frontends and Skip (SkipPay AAPD + Spot widget) and ETpay. Generated from the route catalog and the zod schemas the handlers validate with: do not edit, run `node local/openapi.ts --write`. Every error body is `Error`; `x-error-codes` lists the codes each status can carry.',
+        'Payments between Chilean clinics\' frontends and Skip (SkipPay AAPD + Spot widget) and ETpay. Generated from the route catalog and the zod schemas the handlers validate with: do not edit, run `npx node local/openapi.ts --write`. Every error body is `Error`; `x-error-codes` lists the codes each status can carry.',
     },
     servers: [{ url: '/', description: 'Relative to where this document is served (`npm start`: http://127.0.0.1:3000).' }],
     tags: [{ name: 'Skip' }, { name: 'ETpay' }, { name: 'Payment state' }],

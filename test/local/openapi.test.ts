@@ -73,7 +73,7 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('is committed as generated: run `node local/openapi.ts --write` after changing a route or a schema', () => {
+  it('is committed as generated: run `npx node local/openapi.ts --write` after changing a route or a schema', () => {
     expect(committedOpenApiText()).toBe(openApiText());
   });
 });
