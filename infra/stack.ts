@@ -174,7 +174,7 @@ export class PaymentsApiStack extends Stack {
         logRetention: config.logRetention,
       });
       if (spec.secret !== undefined) secrets[spec.secret].grantRead(fn.role);
-      if (spec.settings.includes('PAYMENTS_TABLE')) table.grantItemAccess(fn.role);
+      if (spec.table) table.grantItemActions(fn.role, spec.table);
       monitored.push({ name, function: fn.function, route: routes });
 
       const integration = new HttpLambdaIntegration(`Integration-${name}`, fn.function);

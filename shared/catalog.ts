@@ -19,6 +19,9 @@ export type SettingName =
 
 export type SecretName = 'skip' | 'etpay';
 
+/** Single-item DynamoDB actions on the payments table (no scans or queries anywhere). */
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+
 /** One API Gateway route: `${method} ${path}` is its route key. */
 export interface RouteSpec {
   method: 'GET' | 'POST';
@@ -37,6 +40,8 @@ export interface FunctionSpec {
   secret?: SecretName;
   /** Environment variables it reads; optional ones may be absent. */
   settings: readonly SettingName[];
+  /** What it does on the payments table (PAYMENTS_TABLE): its role is granted exactly these. */
+  table?: readonly TableAction[];
   /** Called by a provider, not by a clinic frontend: no clinic authorizer. */
   public?: boolean;
 }
@@ -48,6 +53,8 @@ export const FUNCTIONS = {
     secret: 'skip',
     // PAYMENTS_TABLE: Idempotency-Key records (shared/state/idempotency.ts).
     settings: ['STAGE', 'SKIPPAY_API_URL', 'SKIP_SECRET_ID', 'UPSTREAM_TIMEOUT_MS', 'PAYMENTS_TABLE'],
+    // Powertools Idempotency: conditional put (in progress), get (replay), update (done), delete (failed).
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
   },
   'create-widget-session': {
     routes: [{ method: 'POST', path: '/v1/widget-sessions' }],
@@ -69,16 +76,20 @@ export const FUNCTIONS = {
       'UPSTREAM_TIMEOUT_MS',
       'PAYMENTS_TABLE',
     ],
+    table: ['PutItem'], // the session record
   },
   'confirm-etpay-payment': {
     routes: [{ method: 'POST', path: '/v1/etpay/confirmations' }],
     provider: 'etpay',
     settings: ['STAGE', 'PAYMENTS_TABLE'],
+    // Reads the session; writes the result once (deleted again if the state update after it fails).
+    table: ['GetItem', 'PutItem', 'DeleteItem'],
   },
   'receive-etpay-notification': {
     routes: [{ method: 'POST', path: '/v1/etpay/notifications' }],
     provider: 'etpay',
     settings: ['STAGE', 'PAYMENTS_TABLE'],
+    table: ['GetItem', 'PutItem', 'DeleteItem'],
     public: true,
   },
   'receive-skippay-webhook': {
@@ -87,6 +98,7 @@ export const FUNCTIONS = {
     // For SKIPPAY_WEBHOOK_SECRET only; the route fails closed without it.
     secret: 'skip',
     settings: ['STAGE', 'SKIP_SECRET_ID', 'PAYMENTS_TABLE'],
+    table: ['PutItem', 'DeleteItem'],
     public: true,
   },
   'get-payment-status': {
@@ -95,6 +107,7 @@ export const FUNCTIONS = {
       { method: 'GET', path: '/v1/payments/skippay/{order_token}', provider: 'skippay' },
     ],
     settings: ['STAGE', 'PAYMENTS_TABLE'],
+    table: ['GetItem'],
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -5,10 +5,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '../../shared/state/keys.ts';
+import type { TableAction } from '../../shared/catalog.ts';
 import type { Stage } from '../config.ts';
 
-// What shared/state and Powertools Idempotency call: single items by key, nothing else (no scans, no queries).
-const ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 export class PaymentsTable extends Construct {
   readonly table: dynamodb.Table;
@@ -28,7 +27,8 @@ export class PaymentsTable extends Construct {
     });
   }
 
-  grantItemAccess(grantee: iam.IGrantable): void {
-    this.table.grant(grantee, ...ITEM_ACTIONS);
+  /** Exactly the single-item actions a function's catalog entry declares; never scans or queries. */
+  grantItemActions(grantee: iam.IGrantable, actions: readonly TableAction[]): void {
+    this.table.grant(grantee, ...actions.map((action) => `dynamodb:${action}`));
   }
 }
