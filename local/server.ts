@@ -190,6 +190,7 @@ const printBanner = (server: LocalServer): void => {
     `  Demo page  ${server.origin}/`,
     `  OpenAPI    ${server.origin}/openapi.json`,
     `  Sandbox    ${sandbox.origin}  (SkipPay ${sandbox.skippayApiUrl}, Spot ${sandbox.spotWidgetUrl}, ETpay ${sandbox.etpayApiUrl})`,
+    `  Stand-ins  Secrets Manager ${server.standIns.secretsManager.endpoint}, DynamoDB (dynalite, in memory) ${server.standIns.dynamo.endpoint} table ${server.standIns.dynamo.tableName}`,
     '  Routes',
     ...server.routes.map((route) => `    ${route.routeKey.padEnd(48)} ${route.functionName}`),
     '  Faults     put FAULT-503, FAULT-TIMEOUT, FAULT-401… in any text field (see local/sandbox/README.md)',
