@@ -18,6 +18,7 @@ import {
   type SecretName,
   type SettingName,
 } from '../shared/catalog.ts';
+import { CORS_RULE } from '../shared/http/cors.ts';
 import { SERVICE_NAME } from '../shared/observability/metric-names.ts';
 import { secretName, type StageConfig } from './config.ts';
 import { PaymentsAlarms, type MonitoredFunction } from './constructs/alarms.ts';
@@ -138,10 +139,11 @@ export class PaymentsApiStack extends Stack {
       defaultAuthorizer: clinicAuth.authorizer,
       corsPreflight: {
         allowOrigins: [...config.corsOrigins],
-        allowMethods: [apigwv2.CorsHttpMethod.POST, apigwv2.CorsHttpMethod.GET, apigwv2.CorsHttpMethod.OPTIONS],
-        allowHeaders: ['content-type', 'authorization', 'idempotency-key'],
-        exposeHeaders: ['x-request-id'],
-        maxAge: Duration.hours(1),
+        // The same rule the local server applies; only the origins are the stage's.
+        allowMethods: CORS_RULE.allowMethods.map((method) => apigwv2.CorsHttpMethod[method]),
+        allowHeaders: [...CORS_RULE.allowHeaders],
+        exposeHeaders: [...CORS_RULE.exposeHeaders],
+        maxAge: Duration.seconds(CORS_RULE.maxAgeSeconds),
       },
       // Created below, with throttling and access logs the default stage options cannot take.
       createDefaultStage: false,
