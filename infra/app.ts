@@ -1,4 +1,4 @@
-// `cdk synth` / `cdk deploy ClinicPaymentsApi-<stage>`: see infra/RUNBOOK.md for the deploy steps.
+// `cdk synth` / `cdk deploy ClinicPaymentsApi-<stage>`: see README.md, Deploy runbook.
 import { createPaymentsApiApp } from './stages.ts';
 
 createPaymentsApiApp().app.synth();

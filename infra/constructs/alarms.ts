@@ -19,7 +19,7 @@ import {
 } from '../../shared/observability/metric-names.ts';
 import type { AlarmConfig, Stage } from '../config.ts';
 
-/** One runbook section per slug, in infra/RUNBOOK.md (`### Runbook: <slug>`). */
+/** One runbook section per slug, in README.md (`### Runbook: <slug>`). */
 export const ALARM_SLUGS = [
   'upstream-failure',
   'configuration-error',

@@ -14,7 +14,7 @@ import { STAGE_CONFIGS, STAGES } from '../../infra/config.ts';
 import { ALARM_SLUGS } from '../../infra/constructs/alarms.ts';
 import { onlyResource, refId, resourcesOf, synthesise, type CfnResource, type Synthesised } from './fixtures.ts';
 
-const RUNBOOK = readFileSync(new URL('../../infra/RUNBOOK.md', import.meta.url), 'utf8');
+const RUNBOOK = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
 type Dimensions = { Name: string; Value: unknown }[];
 const dimensionsOf = (alarm: CfnResource): Record<string, unknown> =>
@@ -43,7 +43,7 @@ describe.each(STAGES)('%s alarms', (stage) => {
         AlarmActions: [{ Ref: topicId() }],
         OKActions: [{ Ref: topicId() }],
         TreatMissingData: 'notBreaching',
-        // Production always pages; staging is silent by default (flaky sandboxes), see RUNBOOK.md.
+        // Production always pages; staging is silent by default (flaky sandboxes), see README.md.
         ActionsEnabled: stage === 'production',
       });
     }
