@@ -1,18 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
-import { resetSettingsCache } from '#shared/config/settings.ts';
 import { ETPAY_BANK_CODES } from '#shared/etpay/bank-codes.ts';
 import { handler } from '../../functions/create-etpay-session/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
+import { setEnvironment } from '../support/env.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke } from '../support/lambda.ts';
-import { json, refusedUrl, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
+import { json, refusedUrl, useProviderStub } from '../support/provider-stub.ts';
 import { ETPAY_TEST_SECRET, mockSecrets } from '../support/secrets.ts';
 
 const output = captureOutput();
 const table = usePaymentsTable();
 const secrets = mockSecrets({});
-let etpay: ProviderStub;
+const etpay = useProviderStub();
 const SIGNATURE_TOKEN = 'pPpd7sig-NEVER-LEAK-6sQhll';
 const initialised = () =>
   json(200, { token: 'nzOg6FE0aARi', signature_token: SIGNATURE_TOKEN, terms_url: 'https://static-dev.etpayment.com/tyc.pdf' });
@@ -29,8 +29,8 @@ const full = {
   payment_cancellation_url: 'https://clinic.example/pago/cancelado',
 };
 
-const setEnv = (overrides: Record<string, string | undefined> = {}): void => {
-  Object.assign(process.env, {
+const setEnv = (overrides: Record<string, string | undefined> = {}): void =>
+  setEnvironment({
     STAGE: 'local',
     ETPAY_API_URL: etpay.url,
     ETPAY_SECRET_ID: 'etpay-secret',
@@ -38,22 +38,10 @@ const setEnv = (overrides: Record<string, string | undefined> = {}): void => {
     ETPAY_PAYMENT_URL: 'https://pmt-sandbox.etpay.example',
     UPSTREAM_TIMEOUT_MS: '1500',
     PAYMENTS_TABLE: table.name,
+    ...overrides,
   });
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  resetSettingsCache();
-};
 
-beforeAll(async () => {
-  etpay = await startProviderStub();
-});
-afterAll(async () => {
-  await etpay.close();
-});
 beforeEach(() => {
-  etpay.requests.length = 0;
   etpay.answer(initialised());
   secrets.answer({ 'etpay-secret': ETPAY_TEST_SECRET });
   resetSecretsCache();

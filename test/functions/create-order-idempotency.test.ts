@@ -1,17 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { resetSettingsCache } from '#shared/config/settings.ts';
 import { handler } from '../../functions/create-order/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { httpEvent, invoke, lambdaContext } from '../support/lambda.ts';
 import { captureOutput } from '../support/logs.ts';
-import { json, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
+import { json, useProviderStub } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
 
 const output = captureOutput();
 const table = usePaymentsTable();
 mockSecrets({ 'clinic-payments/staging/skip': SKIP_TEST_SECRET });
-let skippay: ProviderStub;
+const skippay = useProviderStub();
 
 const order = {
   reference: 'CLINIC-000123',
@@ -31,14 +31,7 @@ const newKey = (): string => `key-${Date.now()}-${(keyCounter += 1)}`;
 const submit = (key: string, body: unknown = order, headers: Record<string, string> = {}) =>
   invoke(handler, { body, headers: { 'idempotency-key': key, ...headers } });
 
-beforeAll(async () => {
-  skippay = await startProviderStub();
-});
-afterAll(async () => {
-  await skippay.close();
-});
 beforeEach(() => {
-  skippay.requests.length = 0;
   skippay.answer(json(201, { hash: 'ord_abc123', status: 'pending' }));
   resetSecretsCache();
   Object.assign(process.env, {

@@ -1,18 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
-import { resetSettingsCache } from '#shared/config/settings.ts';
 import { handler } from '../../functions/create-order/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
+import { setEnvironment } from '../support/env.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke, lambdaContext } from '../support/lambda.ts';
-import { json, refusedUrl, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
+import { json, refusedUrl, useProviderStub } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
 
 const output = captureOutput();
 // Idempotency-Key records live there (test/functions/create-order-idempotency.test.ts covers them).
 const table = usePaymentsTable();
 const secrets = mockSecrets({ 'clinic-payments/staging/skip': SKIP_TEST_SECRET });
-let skippay: ProviderStub;
+const skippay = useProviderStub();
 
 const validOrder = {
   reference: 'CLINIC-000123',
@@ -26,29 +26,17 @@ const validOrder = {
   },
 };
 
-const setEnv = (overrides: Record<string, string | undefined> = {}): void => {
-  Object.assign(process.env, {
+const setEnv = (overrides: Record<string, string | undefined> = {}): void =>
+  setEnvironment({
     STAGE: 'staging',
     SKIPPAY_API_URL: skippay.url,
     SKIP_SECRET_ID: 'clinic-payments/staging/skip',
     UPSTREAM_TIMEOUT_MS: '1500',
     PAYMENTS_TABLE: table.name,
+    ...overrides,
   });
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  resetSettingsCache();
-};
 
-beforeAll(async () => {
-  skippay = await startProviderStub();
-});
-afterAll(async () => {
-  await skippay.close();
-});
 beforeEach(() => {
-  skippay.requests.length = 0;
   skippay.answer(json(201, { hash: 'ord_abc123', status: 'pending' }));
   secrets.answer({ 'clinic-payments/staging/skip': SKIP_TEST_SECRET });
   resetSecretsCache();

@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
-import { resetSettingsCache } from '#shared/config/settings.ts';
 import { handler } from '../../functions/create-widget-session/handler.ts';
+import { setEnvironment } from '../support/env.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke } from '../support/lambda.ts';
-import { json, refusedUrl, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
+import { json, refusedUrl, useProviderStub } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
 
 const output = captureOutput();
 const secrets = mockSecrets({});
-let spot: ProviderStub;
+const spot = useProviderStub();
 const PK = SKIP_TEST_SECRET.SKIP_PUBLIC_KEY;
 // The stage's widget origin; Skip answers with URLs on it (the stub itself is only the backend).
 const WIDGET = 'https://spot.getskip.ai';
@@ -23,29 +23,17 @@ const patient = {
 };
 const minted = (url = `${WIDGET}?widget_token=550e8400-e29b&public_key=${PK}`) => json(201, { widget_token: '550e8400-e29b', url });
 
-const setEnv = (overrides: Record<string, string | undefined> = {}): void => {
-  Object.assign(process.env, {
+const setEnv = (overrides: Record<string, string | undefined> = {}): void =>
+  setEnvironment({
     STAGE: 'local',
     SKIP_BACKEND_URL: `${spot.url}/api`,
     SPOT_WIDGET_URL: WIDGET,
     SKIP_SECRET_ID: 'skip-secret',
     UPSTREAM_TIMEOUT_MS: '1500',
+    ...overrides,
   });
-  for (const [key, value] of Object.entries(overrides)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
-  resetSettingsCache();
-};
 
-beforeAll(async () => {
-  spot = await startProviderStub();
-});
-afterAll(async () => {
-  await spot.close();
-});
 beforeEach(() => {
-  spot.requests.length = 0;
   spot.answer(minted());
   secrets.answer({ 'skip-secret': SKIP_TEST_SECRET });
   resetSecretsCache();

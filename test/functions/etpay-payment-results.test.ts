@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { resetSettingsCache } from '#shared/config/settings.ts';
 import { handler as confirmHandler } from '../../functions/confirm-etpay-payment/handler.ts';
@@ -9,13 +9,13 @@ import { usePaymentsTable } from '../support/dynamo.ts';
 import { rs256Result, signResult, unsignedResult, withPayload, type ResultClaims } from '../support/etpay-jwt.ts';
 import { invoke } from '../support/lambda.ts';
 import { captureOutput } from '../support/logs.ts';
-import { json, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
+import { json, useProviderStub } from '../support/provider-stub.ts';
 import { ETPAY_TEST_SECRET, mockSecrets } from '../support/secrets.ts';
 
 const output = captureOutput();
 const table = usePaymentsTable();
 mockSecrets({ 'etpay-secret': ETPAY_TEST_SECRET });
-let etpay: ProviderStub;
+const etpay = useProviderStub();
 
 interface Session {
   token: string;
@@ -55,14 +55,7 @@ const claimsFor = (session: Session, overrides: ResultClaims = {}): ResultClaims
 const confirm = (jwt: string) => invoke(confirmHandler, { body: { jwt } });
 const notify = (jwt: string, extra: Record<string, unknown> = {}) => invoke(notificationHandler, { body: { payment: jwt, ...extra } });
 
-beforeAll(async () => {
-  etpay = await startProviderStub();
-});
-afterAll(async () => {
-  await etpay.close();
-});
 beforeEach(() => {
-  etpay.requests.length = 0;
   resetSecretsCache();
   for (const name of ['ETPAY_WEBHOOK_URL', 'ETPAY_PAYMENT_URL']) delete process.env[name];
   Object.assign(process.env, {

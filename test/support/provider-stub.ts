@@ -2,6 +2,7 @@
 // exactly what the provider received.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export interface ReceivedRequest {
   method: string;
@@ -116,4 +117,32 @@ export const refusedUrl = async (): Promise<string> => {
   const stub = await startProviderStub();
   await stub.close();
   return stub.url;
+};
+
+/** One stub for the whole test file, started before its tests; its request log is cleared before each. */
+export const useProviderStub = (): ProviderStub => {
+  let stub: ProviderStub | undefined;
+  const current = (): ProviderStub => {
+    if (!stub) throw new Error('useProviderStub: the stub is not started yet');
+    return stub;
+  };
+  beforeAll(async () => {
+    stub = await startProviderStub();
+  });
+  afterAll(async () => {
+    await stub?.close();
+  });
+  beforeEach(() => {
+    current().requests.length = 0;
+  });
+  return {
+    get url() {
+      return current().url;
+    },
+    get requests() {
+      return current().requests;
+    },
+    answer: (...answers) => current().answer(...answers),
+    close: () => current().close(),
+  };
 };
