@@ -3,8 +3,8 @@
 // Signatures are not checked: any dummy credentials do.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { listen } from './listen.ts';
 
 export interface SecretsManagerStandIn {
   endpoint: string;
@@ -129,14 +129,7 @@ export async function startSecretsManagerStandIn(
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port ?? 0, host);
   let closing: Promise<void> | undefined;
 
   return {

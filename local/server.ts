@@ -3,7 +3,6 @@
 // events), with the provider sandbox, Secrets Manager and DynamoDB stand-ins on loopback, the demo clinic
 // page at / and the OpenAPI document at /openapi.json. Ctrl-C or SIGTERM stops all of it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { FUNCTIONS } from '#shared/catalog.ts';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
@@ -16,6 +15,7 @@ import { headersOf, httpApiEvent, lambdaContext, toHttpAnswer, writeAnswer, type
 import { openApiText } from './openapi.ts';
 import { compileRoutes, loadHandler, matchRoute, type LambdaHandler, type LocalRoute } from './router.ts';
 import { applyEnvironment, closeStandIns, connectSkipPayWebhook, localStageEnvironment, startStandIns, type StandIns } from './stage.ts';
+import { listen } from './listen.ts';
 
 export interface LocalServerOptions {
   /** Default 3000; 0 picks a free port. */
@@ -131,14 +131,7 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
   let standIns: StandIns | undefined;
   let restoreEnvironment: () => void = () => undefined;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 3000, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
+    const port = await listen(server, options.port ?? 3000, host);
     const origin = `http://${host}:${port}`;
     // The demo page may be opened as 127.0.0.1 or localhost; both are its own origin.
     const demoOrigins = [...new Set([origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];

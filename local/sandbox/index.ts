@@ -2,12 +2,12 @@
 // Used by the local run, the benchmark and the end-to-end tests; see README.md beside this file.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Exchange, RecordedRequest, SandboxState, SandboxTarget, SkipPayWebhookConfig, WebhookDelivery } from './http.ts';
 import { sendError } from './http.ts';
 import { handleSkipPay } from './skippay.ts';
 import { handleSkipBackend, handleSpotWidget } from './spot.ts';
 import { handleEtpay } from './etpay.ts';
+import { listen } from '../listen.ts';
 
 export type { RecordedRequest, SandboxTarget, SkipPayWebhookConfig, WebhookDelivery } from './http.ts';
 export { SANDBOX_FAULTS, FAULT_VALUES } from './faults.ts';
@@ -102,14 +102,7 @@ async function handle(state: SandboxState, requests: RecordedRequest[], req: Inc
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, options.port ?? 0, host);
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const requests: RecordedRequest[] = [];
   const state: SandboxState = {
