@@ -1,0 +1,219 @@
+// `npm run bench`: every function in the catalog against a bare hand-written handler doing the same work
+// (test/bench/bare/), both bundled with the deploy's esbuild options, measured side by side in fresh child
+// processes against the loopback provider sandbox and the Secrets Manager and DynamoDB stand-ins.
+// Prints ours, bare and ours/bare, checks the budget, writes bench-results/latest.json.
+//   --smoke    tiny counts, no timing verdicts: exits 0 unless the benchmark itself is broken (CI)
+//   --no-fail  full counts, but exit 0 even if a budget fails
+//   --only=<function>
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { build, transform } from 'esbuild';
+import { bundleOptions } from '../../infra/build.ts';
+import { sandboxSecrets, SANDBOX_SECRET_IDS, startSandbox, type Sandbox } from '../../local/sandbox/index.ts';
+import { startLocalDynamo } from '../../local/dynamo.ts';
+import { startSecretsManagerStandIn } from '../../local/secrets-manager-standin.ts';
+import { FUNCTION_NAMES } from '../../shared/catalog.ts';
+import { httpEvent } from '../support/lambda.ts';
+import type { ChildReport } from './child.ts';
+import { allPass, formatTable, median, percentile, row, type FunctionResult } from './report.ts';
+import { WORKLOADS, type Workload } from './workloads.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const args = process.argv.slice(2);
+const smoke = args.includes('--smoke');
+const noFail = args.includes('--no-fail');
+const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
+
+const COUNTS = smoke
+  ? { coldRuns: 2, warmup: 10, warmCalls: 50, pureWarmup: 10, pureCalls: 50, rounds: 1 }
+  : { coldRuns: 20, warmup: 500, warmCalls: 2_000, pureWarmup: 2_000, pureCalls: 10_000, rounds: 2 };
+const CHILD_TIMEOUT_MS = 180_000;
+
+type Variant = 'ours' | 'bare';
+type Mode = 'cold' | 'warm' | 'pure';
+/** ours, bare, bare, ours, …: both see the same drift. */
+const alternate = (index: number): Variant[] => (index % 2 === 0 ? ['ours', 'bare'] : ['bare', 'ours']);
+
+const bundle = async (entry: string, outfile: string): Promise<number> => {
+  await build({ ...bundleOptions, absWorkingDir: root, entryPoints: [entry], outfile });
+  return statSync(outfile).size;
+};
+
+/** child.ts and its helper as .mjs in `dir`: Node's TypeScript stripper would add ~17 MiB to every child's RSS. */
+const jsChild = async (dir: string): Promise<string> => {
+  for (const name of ['child', 'in-process-http']) {
+    const source = readFileSync(fileURLToPath(new URL(`${name}.ts`, import.meta.url)), 'utf8');
+    const { code } = await transform(source, { loader: 'ts', format: 'esm', target: 'node24' });
+    writeFileSync(join(dir, `${name}.mjs`), code);
+  }
+  return join(dir, 'child.mjs');
+};
+
+const runChild = (bundlePath: string, mode: Mode, env: NodeJS.ProcessEnv): Promise<ChildReport> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [childScript], {
+      env: { ...env, BENCH_BUNDLE: bundlePath, BENCH_MODE: mode },
+      // stdout (the function's log lines) goes nowhere, as fast for both; fd 3 carries the report.
+      stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    });
+    const collect = (stream: Readable | null | undefined): (() => string) => {
+      const chunks: Buffer[] = [];
+      stream?.on('data', (chunk: Buffer) => chunks.push(chunk));
+      return () => Buffer.concat(chunks).toString('utf8');
+    };
+    const stderr = collect(child.stderr);
+    const report = collect(child.stdio[3] as Readable | null);
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code !== 0) reject(new Error(`${mode} child for ${bundlePath} exited ${code ?? signal}:\n${stderr()}`));
+      else resolve(JSON.parse(report()) as ChildReport);
+    });
+  });
+
+const measure = async (name: string, workload: Workload, bundles: Record<Variant, string>, sizes: Record<Variant, number>, sandbox: Sandbox, env: NodeJS.ProcessEnv): Promise<FunctionResult> => {
+  const childEnv: NodeJS.ProcessEnv = {
+    ...env,
+    BENCH_EVENT: JSON.stringify(httpEvent({ body: workload.body, ...(workload.headers ? { headers: workload.headers } : {}) })),
+    BENCH_STATUS: String(workload.status),
+    ...(workload.uniqueHeader ? { BENCH_UNIQUE_HEADER: workload.uniqueHeader } : {}),
+  };
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const cold: Record<Variant, ChildReport[]> = { ours: [], bare: [] };
+  const warm: Record<Variant, ChildReport[]> = { ours: [], bare: [] };
+  const pure: Record<Variant, ChildReport[]> = { ours: [], bare: [] };
+  for (let i = 0; i < COUNTS.coldRuns; i++) {
+    for (const variant of alternate(i)) cold[variant].push(await runChild(bundles[variant], 'cold', childEnv));
+  }
+  const warmEnv = { ...childEnv, BENCH_WARMUP: String(COUNTS.warmup), BENCH_CALLS: String(COUNTS.warmCalls) };
+  const pureEnv = {
+    ...childEnv,
+    BENCH_WARMUP: String(COUNTS.pureWarmup),
+    BENCH_CALLS: String(COUNTS.pureCalls),
+    BENCH_PROVIDER_ANSWER: JSON.stringify(workload.provider(sandbox)),
+    BENCH_DYNAMO_PORT: new URL(env.AWS_ENDPOINT_URL_DYNAMODB ?? 'http://127.0.0.1:0').port,
+  };
+  for (let round = 0; round < COUNTS.rounds; round++) {
+    for (const variant of alternate(round)) {
+      warm[variant].push(await runChild(bundles[variant], 'warm', warmEnv));
+      sandbox.requests.length = 0;
+    }
+    for (const variant of alternate(round)) pure[variant].push(await runChild(bundles[variant], 'pure', pureEnv));
+  }
+
+  const pick = (reports: Record<Variant, ChildReport[]>, f: (list: ChildReport[]) => number) => [f(reports.ours), f(reports.bare)] as const;
+  const coldMs = (list: ChildReport[]) => median(list.map((r) => r.importMs + r.firstCallMs));
+  const samples = (list: ChildReport[]) => list.flatMap((r) => r.samples);
+  const mib = (bytes: number) => bytes / 1024 / 1024;
+  const rows = [
+    row('bundle', 'KiB', sizes.ours / 1024, sizes.bare / 1024, { kind: 'ratio', max: 1.35 }),
+    row('cold start: import + first call, median', 'ms', ...pick(cold, coldMs), { kind: 'ratio', max: 1.25 }),
+    row('  of which import', 'ms', ...pick(cold, (list) => median(list.map((r) => r.importMs)))),
+    row('  of which first call', 'ms', ...pick(cold, (list) => median(list.map((r) => r.firstCallMs)))),
+    row('warm p50', 'ms', ...pick(warm, (list) => percentile(samples(list), 0.5)), { kind: 'ratio', max: 1.2 }),
+    row('warm p99', 'ms', ...pick(warm, (list) => percentile(samples(list), 0.99))),
+    row('in-process p50', 'ms', ...pick(pure, (list) => percentile(samples(list), 0.5))),
+    row('in-process p99', 'ms', ...pick(pure, (list) => percentile(samples(list), 0.99)), { kind: 'absolute', below: 0.5 }),
+    row('in-process CPU per call, mean', 'ms', ...pick(pure, (list) => median(list.map((r) => r.cpuMsPerCall)))),
+    row('RSS after first call', 'MiB', ...pick(cold, (list) => mib(median(list.map((r) => r.rssBytes))))),
+    row('RSS after warm run', 'MiB', ...pick(warm, (list) => mib(median(list.map((r) => r.rssBytes))))),
+  ];
+  const all = (variant: Variant) => [...cold[variant], ...warm[variant], ...pure[variant]];
+  const shapes = { ours: all('ours')[0]?.shape ?? '', bare: all('bare')[0]?.shape ?? '' };
+  const sameShape = ['ours', 'bare'].every((variant) => all(variant as Variant).every((r) => r.shape === shapes.ours));
+  const wrong = (variant: Variant) => all(variant).reduce((sum, r) => sum + r.wrongStatus, 0);
+  const loadAverage = { before: loadBefore, after: os.loadavg()[0] ?? 0 };
+  return { name, status: 'measured', rows, sameShape, shapes, wrongStatus: { ours: wrong('ours'), bare: wrong('bare') }, loadAverage };
+};
+
+const started = Date.now();
+const outdir = mkdtempSync(join(os.tmpdir(), 'bench-'));
+const childScript = await jsChild(outdir);
+const sandbox = await startSandbox();
+const secretsManager = await startSecretsManagerStandIn(sandboxSecrets());
+const dynamo = await startLocalDynamo();
+const env: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  NODE_ENV: 'production',
+  STAGE: 'local',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  PAYMENTS_TABLE: dynamo.tableName,
+  SKIP_SECRET_ID: SANDBOX_SECRET_IDS.skip,
+  ETPAY_SECRET_ID: SANDBOX_SECRET_IDS.etpay,
+  SKIPPAY_API_URL: sandbox.skippayApiUrl,
+  SKIP_BACKEND_URL: sandbox.skipBackendUrl,
+  SPOT_WIDGET_URL: sandbox.spotWidgetUrl,
+  ETPAY_API_URL: sandbox.etpayApiUrl,
+  ETPAY_PAYMENT_URL: sandbox.etpayPaymentUrl,
+  ETPAY_RETURN_ORIGINS: 'http://127.0.0.1:3000',
+  ETPAY_WEBHOOK_URL: 'http://127.0.0.1:3000/v1/etpay/notifications',
+};
+
+const results: FunctionResult[] = [];
+try {
+  for (const name of FUNCTION_NAMES.filter((n) => only === undefined || n === only)) {
+    const entries = { ours: `functions/${name}/handler.ts`, bare: `test/bench/bare/${name}.ts` };
+    const workloads = WORKLOADS[name] ?? [];
+    const missing = !existsSync(join(root, entries.ours))
+      ? 'no handler yet'
+      : !existsSync(join(root, entries.bare))
+        ? 'no bare baseline yet'
+        : workloads.length === 0
+          ? 'no workload yet'
+          : undefined;
+    if (missing) {
+      results.push({ name, status: 'n/a', reason: missing, rows: [] });
+      continue;
+    }
+    const bundles = { ours: join(outdir, 'ours', name, 'index.mjs'), bare: join(outdir, 'bare', name, 'index.mjs') };
+    const sizes = { ours: await bundle(entries.ours, bundles.ours), bare: await bundle(entries.bare, bundles.bare) };
+    for (const workload of workloads) {
+      const label = workload.label ? `${name} + ${workload.label}` : name;
+      process.stderr.write(`bench: ${label}…\n`);
+      results.push(await measure(label, workload, bundles, sizes, sandbox, env));
+    }
+  }
+} finally {
+  await sandbox.close();
+  await secretsManager.close();
+  await dynamo.close();
+  rmSync(outdir, { recursive: true, force: true });
+}
+
+const machine = {
+  node: process.version,
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.availableParallelism(),
+  memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+  platform: `${os.platform()} ${os.release()}`,
+};
+const pass = allPass(results);
+const table = formatTable(results, smoke);
+const summary = smoke ? 'smoke run: counts too small for verdicts' : pass ? 'every function meets the budget' : 'BUDGET FAILED';
+// Timings are only as good as the machine is quiet: say so when other work competed for the cores.
+const busiest = Math.max(0, ...results.flatMap((r) => (r.loadAverage ? [r.loadAverage.before, r.loadAverage.after] : [])));
+const busy = busiest > machine.cores * 0.75
+  ? `\nWARNING: load average reached ${busiest.toFixed(1)} on ${machine.cores} cores: other processes competed for the CPU, wall-clock numbers (p99 above all) are inflated; CPU rows are not.\n`
+  : '';
+process.stdout.write(
+  `\n${machine.node} on ${machine.cpu}, ${machine.cores} cores; ${COUNTS.coldRuns} cold runs, ` +
+    `${COUNTS.warmCalls} warm and ${COUNTS.pureCalls} in-process calls per process, ${COUNTS.rounds} process(es) per variant\n\n${table}\n${busy}\n${summary}\n`,
+);
+mkdirSync(join(root, 'bench-results'), { recursive: true });
+writeFileSync(
+  join(root, 'bench-results', 'latest.json'),
+  `${JSON.stringify({ date: new Date(started).toISOString(), durationS: Math.round((Date.now() - started) / 1000), mode: smoke ? 'smoke' : 'full', machine, counts: COUNTS, pass, functions: results }, null, 2)}\n`,
+);
+
+// A smoke run fails only when the benchmark itself is broken (a wrong answer), never on timings.
+const functional = results.every((r) => r.status === 'n/a' || (r.sameShape !== false && (r.wrongStatus?.ours ?? 0) + (r.wrongStatus?.bare ?? 0) === 0));
+process.exitCode = !functional || (!smoke && !noFail && !pass) ? 1 : 0;

@@ -1,0 +1,62 @@
+// What each function is asked in the benchmark: realistic, valid requests, and the answer its provider
+// gives when the benchmark answers in-process (pure overhead). A function without an entry here, or
+// without a bare baseline in bare/<name>.ts, is reported as n/a.
+import type { Sandbox } from '../../local/sandbox/index.ts';
+
+export interface Workload {
+  /** Shown after the function's name when it has more than one workload. */
+  label?: string;
+  body: unknown;
+  headers?: Record<string, string>;
+  /** A header made unique per call (`<value>-<pid>-<n>`), e.g. an Idempotency-Key that must not replay. */
+  uniqueHeader?: string;
+  /** The status the route answers a valid request with. */
+  status: number;
+  /** What the provider answers, for the in-process run (fetch replaced). */
+  provider: (sandbox: Sandbox) => { status: number; body: unknown };
+}
+
+const patient = {
+  rut: '12.345.678-5',
+  first_name: 'Ana María',
+  last_name: 'Pérez Cotapos',
+  email: 'ana.perez@example.cl',
+  phone_number: '+56 9 1234 5678',
+};
+
+const order = {
+  body: { reference: 'OC-2024-000123', total_amount: 50_000, provider_rut: '76.086.428-5', customer: patient },
+  status: 201,
+  provider: () => ({ status: 201, body: { hash: 'ord_benchBenchBench123', reference: 'OC-2024-000123', status: 'pending', total_amount: '50000' } }),
+};
+
+export const WORKLOADS: Record<string, Workload[]> = {
+  'create-order': [
+    order,
+    // The header a careful frontend sends: two conditional writes to the payments table around the call.
+    { ...order, label: 'Idempotency-Key', headers: { 'idempotency-key': 'bench-key' }, uniqueHeader: 'idempotency-key' },
+  ],
+  'create-widget-session': [{
+    body: { order_token: 'ord_benchBenchBench123', patient },
+    status: 201,
+    provider: (sandbox) => ({
+      status: 201,
+      body: { widget_token: '3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c', url: `${sandbox.spotWidgetUrl}/?widget_token=3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c&public_key=pk_test_sandbox` },
+    }),
+  }],
+  'create-etpay-session': [{
+    body: {
+      merchant_order_id: 'OC-2024-000123',
+      order_amount: 50_000,
+      customer_email: 'ana.perez@example.cl',
+      user_rut: '12.345.678-5',
+      payment_completed_url: 'http://127.0.0.1:3000/pago/ok',
+      payment_cancellation_url: 'http://127.0.0.1:3000/pago/cancelado',
+    },
+    status: 201,
+    provider: (sandbox) => ({
+      status: 200,
+      body: { token: 'benchSessionToken0123456789', signature_token: 'a'.repeat(64), terms_url: `${sandbox.origin}/etpay/terminos.pdf` },
+    }),
+  }],
+};
