@@ -57,12 +57,19 @@ const classifyStatus = (status: number): { code: UpstreamErrorCode; retryable: b
 
 /** Reads at most `limit` bytes; a larger body is cancelled, never buffered whole. */
 const readCapped = async (response: Response, limit: number): Promise<string | undefined> => {
-  const declared = Number(response.headers.get('content-length'));
+  const length = response.headers.get('content-length');
+  const declared = Number(length);
   if (Number.isFinite(declared) && declared > limit) {
     await response.body?.cancel();
     return undefined;
   }
   if (!response.body) return '';
+  // A declared length of an unencoded body is all there can be (the HTTP parser reads exactly that many
+  // bytes): read it in one go, which saves a stream read per chunk on every call. Anything else (chunked,
+  // or compressed, whose decoded size the header does not bound) is counted chunk by chunk below.
+  if (length !== null && Number.isFinite(declared) && !response.headers.has('content-encoding')) {
+    return Buffer.from(await response.arrayBuffer()).toString('utf8');
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
