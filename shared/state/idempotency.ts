@@ -23,7 +23,7 @@ import { ApiError } from '../errors.ts';
 import type { JsonResult } from '../http/response.ts';
 import { logger } from '../observability/logger.ts';
 import { itemId, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, RETENTION_SECONDS } from './keys.ts';
-import { dynamoClient } from './table.ts';
+import { dynamoClient } from './client.ts';
 
 /** What an idempotent route needs from its RouteContext. */
 export interface IdempotentContext {

@@ -1,17 +1,14 @@
 // Reads and writes of the payment-state table (design in keys.ts). The client is built on first use, not
 // at import; the SDK honours AWS_ENDPOINT_URL_DYNAMODB and AWS_REGION by itself.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ApiError } from '../errors.ts';
+import { dynamoClient, resetDynamoClient } from './client.ts';
 import { PAYMENTS_TABLE_PARTITION_KEY as KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE as TTL } from './keys.ts';
 
 export type StateItem = Record<string, unknown>;
 
-let client: DynamoDBClient | undefined;
 let documents: DynamoDBDocumentClient | undefined;
 
-/** The raw client, shared with Powertools Idempotency so a container opens one connection pool. */
-export const dynamoClient = (): DynamoDBClient => (client ??= new DynamoDBClient({ maxAttempts: 3 }));
 const documentClient = (): DynamoDBDocumentClient =>
   (documents ??= DynamoDBDocumentClient.from(dynamoClient(), { marshallOptions: { removeUndefinedValues: true } }));
 
@@ -97,6 +94,6 @@ export const deleteItem = async (table: string, id: string): Promise<void> => {
 
 /** Tests only: a new container's clients, so an endpoint set by a test applies. */
 export const resetStateClient = (): void => {
-  client = undefined;
+  resetDynamoClient();
   documents = undefined;
 };
