@@ -19,6 +19,8 @@ type Handler = (event: unknown, context: unknown) => Promise<Answer>;
 export interface ChildReport {
   importMs: number;
   firstCallMs: number;
+  /** CPU (all threads, user + system) of import + first call: what a smaller Lambda slows down. */
+  coldCpuMs: number;
   /** Status and sorted keys of the first answer's body and headers: ours and bare must match. */
   shape: string;
   /** ms per timed call (warm and pure only), wall clock. */
@@ -97,6 +99,7 @@ const shapeOf = (answer: Answer): string => {
 
 const event0 = nextEvent();
 const context0 = context();
+const cpuBefore = process.cpuUsage();
 const started = performance.now();
 const mod: unknown = await import(pathToFileURL(resolve(need('BENCH_BUNDLE'))).href);
 const imported = performance.now();
@@ -105,6 +108,7 @@ if (typeof handler !== 'function') throw new Error('the bundle exports no handle
 const call = handler as Handler;
 const first = await call(event0, context0);
 const firstCalled = performance.now();
+const coldCpu = process.cpuUsage(cpuBefore);
 
 let wrongStatus = first.statusCode === expectedStatus ? 0 : 1;
 const samples: number[] = [];
@@ -129,6 +133,7 @@ const memory = process.memoryUsage();
 const report: ChildReport = {
   importMs: imported - started,
   firstCallMs: firstCalled - imported,
+  coldCpuMs: (coldCpu.user + coldCpu.system) / 1000,
   shape: shapeOf(first),
   samples,
   cpuMsPerCall: cpuStart ? ((cpu) => (cpu.user + cpu.system) / 1000 / Math.max(1, calls))(process.threadCpuUsage(cpuStart)) : Number.NaN,

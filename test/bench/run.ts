@@ -115,6 +115,7 @@ const measure = async (name: string, workload: Workload, bundles: Record<Variant
     row('cold start: import + first call, median', 'ms', ...pick(cold, coldMs), { kind: 'ratio', max: 1.25 }),
     row('  of which import', 'ms', ...pick(cold, (list) => median(list.map((r) => r.importMs)))),
     row('  of which first call', 'ms', ...pick(cold, (list) => median(list.map((r) => r.firstCallMs)))),
+    row('  CPU of import + first call', 'ms', ...pick(cold, (list) => median(list.map((r) => r.coldCpuMs)))),
     row('warm p50', 'ms', ...pick(warm, (list) => percentile(samples(list), 0.5)), { kind: 'ratio', max: 1.2 }),
     row('warm p99', 'ms', ...pick(warm, (list) => percentile(samples(list), 0.99))),
     row('in-process p50', 'ms', ...pick(pure, (list) => percentile(samples(list), 0.5))),
