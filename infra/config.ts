@@ -10,11 +10,12 @@ export type Stage = (typeof STAGES)[number];
 export const stackName = (stage: Stage): string => `ClinicPaymentsApi-${stage}`;
 
 /**
- * Memory of every function. 512 MB is a first guess for minified ESM bundles doing one HTTPS call each: on
- * arm64 it buys enough CPU for a quick cold start and TLS. The cold-start/latency benchmark decides; this is
- * the one place to change it.
+ * Memory of every function, from `npm run bench` (README, Performance): 70-75 MiB RSS, so memory is not the
+ * limit; CPU is. A cold start is 220-340 ms of CPU on one core, and Lambda's CPU scales with memory (1 vCPU
+ * at 1,769 MB): ~1 s at 512 MB, ~0.5 s at 1,024 MB. Warm calls wait on the provider, so 1,024 MB halves the
+ * cold start a patient waits through for cents a month. The one place to change it.
  */
-export const FUNCTION_MEMORY_MB = 512;
+export const FUNCTION_MEMORY_MB = 1024;
 
 /**
  * One provider call's deadline (UPSTREAM_TIMEOUT_MS), retry included (the contract retries once *within* the

@@ -104,7 +104,7 @@ export const lambdaContext = (functionName: string, timeoutMs = LOCAL_FUNCTION_T
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
+    memoryLimitInMB: '1024', // the stages' FUNCTION_MEMORY_MB (infra/config.ts, which loads the CDK)
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
