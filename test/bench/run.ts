@@ -13,9 +13,8 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { build, transform } from 'esbuild';
 import { bundleOptions } from '../../infra/build.ts';
-import { sandboxSecrets, SANDBOX_SECRET_IDS, startSandbox, type Sandbox } from '../../local/sandbox/index.ts';
-import { startLocalDynamo } from '../../local/dynamo.ts';
-import { startSecretsManagerStandIn } from '../../local/secrets-manager-standin.ts';
+import type { Sandbox } from '../../local/sandbox/index.ts';
+import { closeStandIns, localStageEnvironment, startStandIns } from '../../local/stage.ts';
 import { FUNCTION_NAMES } from '../../shared/catalog.ts';
 import { httpEvent } from '../support/lambda.ts';
 import type { ChildReport } from './child.ts';
@@ -135,28 +134,14 @@ const measure = async (name: string, workload: Workload, bundles: Record<Variant
 const started = Date.now();
 const outdir = mkdtempSync(join(os.tmpdir(), 'bench-'));
 const childScript = await jsChild(outdir);
-const sandbox = await startSandbox();
-const secretsManager = await startSecretsManagerStandIn(sandboxSecrets());
-const dynamo = await startLocalDynamo();
+const standIns = await startStandIns('127.0.0.1');
+const { sandbox } = standIns;
+const API_ORIGIN = 'http://127.0.0.1:3000';
 const env: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
   NODE_ENV: 'production',
-  STAGE: 'local',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
-  AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-  PAYMENTS_TABLE: dynamo.tableName,
-  SKIP_SECRET_ID: SANDBOX_SECRET_IDS.skip,
-  ETPAY_SECRET_ID: SANDBOX_SECRET_IDS.etpay,
-  SKIPPAY_API_URL: sandbox.skippayApiUrl,
-  SKIP_BACKEND_URL: sandbox.skipBackendUrl,
-  SPOT_WIDGET_URL: sandbox.spotWidgetUrl,
-  ETPAY_API_URL: sandbox.etpayApiUrl,
-  ETPAY_PAYMENT_URL: sandbox.etpayPaymentUrl,
-  ETPAY_RETURN_ORIGINS: 'http://127.0.0.1:3000',
-  ETPAY_WEBHOOK_URL: 'http://127.0.0.1:3000/v1/etpay/notifications',
+  // Exactly what `npm start` gives the functions (local/stage.ts).
+  ...localStageEnvironment(standIns, API_ORIGIN, [API_ORIGIN]),
 };
 
 const results: FunctionResult[] = [];
@@ -184,9 +169,7 @@ try {
     }
   }
 } finally {
-  await sandbox.close();
-  await secretsManager.close();
-  await dynamo.close();
+  await closeStandIns(standIns);
   rmSync(outdir, { recursive: true, force: true });
 }
 

@@ -7,29 +7,24 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunctions } from '../../infra/build.ts';
-import { sandboxSecrets, SANDBOX_SECRET_IDS, startSandbox, type Sandbox } from '../../local/sandbox/index.ts';
-import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-standin.ts';
-import { usePaymentsTable } from '../support/dynamo.ts';
+import { closeStandIns, localStageEnvironment, startStandIns, type StandIns } from '../../local/stage.ts';
 import { signResult } from '../support/etpay-jwt.ts';
 import { httpEvent } from '../support/lambda.ts';
 
 const run = promisify(execFile);
 let outdir: string;
 let sizes: Record<string, number>;
-let sandbox: Sandbox;
-let secretsManager: SecretsManagerStandIn;
-// create-order and create-etpay-session keep payment state: dynalite on loopback, as DynamoDB.
-const table = usePaymentsTable();
+// The local stage's stand-ins: provider sandbox, Secrets Manager, and dynalite as the payments table.
+let standIns: StandIns;
+const API_ORIGIN = 'http://127.0.0.1:3000';
 
 beforeAll(async () => {
   outdir = mkdtempSync(join(tmpdir(), 'bundles-'));
   sizes = await buildFunctions(outdir);
-  sandbox = await startSandbox();
-  secretsManager = await startSecretsManagerStandIn(sandboxSecrets());
+  standIns = await startStandIns('127.0.0.1');
 }, 120_000);
 afterAll(async () => {
-  await sandbox.close();
-  await secretsManager.close();
+  await closeStandIns(standIns);
   rmSync(outdir, { recursive: true, force: true });
 });
 
@@ -48,21 +43,8 @@ const invokeBundle = async (name: string, body: unknown) => {
     PATH: process.env.PATH,
     BUNDLE: join(outdir, name, 'index.mjs'),
     EVENT: JSON.stringify(httpEvent({ body })),
-    STAGE: 'local',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: table.endpoint,
-    PAYMENTS_TABLE: table.name,
-    SKIP_SECRET_ID: SANDBOX_SECRET_IDS.skip,
-    ETPAY_SECRET_ID: SANDBOX_SECRET_IDS.etpay,
-    SKIPPAY_API_URL: sandbox.skippayApiUrl,
-    SKIP_BACKEND_URL: sandbox.skipBackendUrl,
-    SPOT_WIDGET_URL: sandbox.spotWidgetUrl,
-    ETPAY_API_URL: sandbox.etpayApiUrl,
-    ETPAY_PAYMENT_URL: sandbox.etpayPaymentUrl,
-    ETPAY_RETURN_ORIGINS: 'http://127.0.0.1:3000',
+    // Exactly what `npm start` gives the functions (local/stage.ts).
+    ...localStageEnvironment(standIns, API_ORIGIN, [API_ORIGIN]),
   };
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD], { env, timeout: 30_000 });
   const line = stdout.split('\n').find((l) => l.startsWith('@@')) ?? '@@{}';
@@ -91,7 +73,7 @@ describe('deployable bundles', () => {
     const { result } = await invokeBundle('create-widget-session', { order_token: 'ord_abc123', patient });
     expect(result.statusCode).toBe(201);
     const body = JSON.parse(result.body) as { iframe_url: string; widget_origin: string };
-    expect(new URL(body.iframe_url).origin).toBe(new URL(sandbox.spotWidgetUrl).origin);
+    expect(new URL(body.iframe_url).origin).toBe(new URL(standIns.sandbox.spotWidgetUrl).origin);
     expect(new URL(body.iframe_url).searchParams.get('order_token')).toBe('ord_abc123');
   });
 
