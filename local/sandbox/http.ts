@@ -63,13 +63,17 @@ export interface SkipPayWebhookConfig {
   secret: string;
 }
 
-export interface SandboxState {
+/** Where each provider stand-in lives; these go into the functions' *_URL settings. */
+export interface SandboxUrls {
   origin: string;
   skippayApiUrl: string;
   skipBackendUrl: string;
   spotWidgetUrl: string;
   etpayApiUrl: string;
   etpayPaymentUrl: string;
+}
+
+export interface SandboxState extends SandboxUrls {
   orders: Map<string, SkipPayOrder>;
   widgets: Map<string, SpotWidgetSession>;
   etpaySessions: Map<string, EtpaySession>;

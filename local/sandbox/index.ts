@@ -2,7 +2,7 @@
 // Used by the local run, the benchmark and the end-to-end tests; see README.md beside this file.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Exchange, RecordedRequest, SandboxState, SandboxTarget, SkipPayWebhookConfig, WebhookDelivery } from './http.ts';
+import type { Exchange, RecordedRequest, SandboxState, SandboxTarget, SandboxUrls, SkipPayWebhookConfig, WebhookDelivery } from './http.ts';
 import { sendError } from './http.ts';
 import { handleSkipPay } from './skippay.ts';
 import { handleSkipBackend, handleSpotWidget } from './spot.ts';
@@ -26,13 +26,7 @@ export interface SandboxOptions {
   skippayWebhook?: SkipPayWebhookConfig;
 }
 
-export interface Sandbox {
-  origin: string;
-  skippayApiUrl: string;
-  skipBackendUrl: string;
-  spotWidgetUrl: string;
-  etpayApiUrl: string;
-  etpayPaymentUrl: string;
+export interface Sandbox extends SandboxUrls {
   /** Every request the sandbox received, in order. Clear with `requests.length = 0`. */
   requests: RecordedRequest[];
   /** Every webhook the sandbox sent (or refused to send), in order. */
