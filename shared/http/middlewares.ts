@@ -8,8 +8,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { randomUUID } from 'node:crypto';
 import { ApiError, isApiError } from '../errors.ts';
 import { logger } from '../observability/logger.ts';
-import { recordConfigurationError } from '../observability/metrics.ts';
+import { CONFIGURATION_ERROR_METRICS } from '../observability/metrics.ts';
 import type { Provider } from '../observability/metric-names.ts';
+import { reportMetrics, takeRequestFields } from '../observability/request-log.ts';
 import { errorResponse } from './response.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { body?: unknown };
@@ -39,7 +40,10 @@ export const toApiError = (error: unknown): ApiError => {
   return new ApiError('INTERNAL_ERROR', { cause: error, reason: error instanceof Error ? error.name : typeof error });
 };
 
-/** Request id, the single error handler, and one access-log line per request. */
+/**
+ * Request id, the single error handler, and the request's one log line: the access line, carrying what
+ * the request did upstream and its metrics (request-log.ts; the handler runs inside withRequestLog).
+ */
 export const contractEdge = (providerOf: (event: HttpEvent) => Provider | undefined): Middleware => {
   const started = new WeakMap<object, number>();
   return {
@@ -54,6 +58,7 @@ export const contractEdge = (providerOf: (event: HttpEvent) => Provider | undefi
         route: request.event.routeKey,
         status: request.response.statusCode,
         duration_ms: Math.round(performance.now() - (started.get(request.event) ?? performance.now())),
+        ...takeRequestFields(),
       });
       logger.removeKeys(['request_id', 'stage']);
     },
@@ -61,7 +66,7 @@ export const contractEdge = (providerOf: (event: HttpEvent) => Provider | undefi
       const requestId = requestIdOf(request.event, request.context);
       const error = toApiError(request.error);
       const provider = providerOf(request.event);
-      if (error.code === 'CONFIGURATION_ERROR' && provider) recordConfigurationError(provider);
+      if (error.code === 'CONFIGURATION_ERROR' && provider) reportMetrics(provider, CONFIGURATION_ERROR_METRICS);
       const fields = {
         route: request.event.routeKey,
         status: error.status,
@@ -69,6 +74,7 @@ export const contractEdge = (providerOf: (event: HttpEvent) => Provider | undefi
         upstream: error.upstream,
         reason: error.reason,
         duration_ms: Math.round(performance.now() - (started.get(request.event) ?? performance.now())),
+        ...takeRequestFields(),
       };
       if (error.status >= 500) {
         // The cause's stack helps on-call; the logger's redaction scrubs anything personal in it.

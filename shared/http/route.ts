@@ -10,6 +10,7 @@ import { FUNCTIONS, routeKey, type FunctionName, type FunctionSpec, type Setting
 import { loadSettings, type Settings } from '../config/settings.ts';
 import { ApiError } from '../errors.ts';
 import { logger } from '../observability/logger.ts';
+import { withRequestLog } from '../observability/request-log.ts';
 import type { Provider } from '../observability/metric-names.ts';
 import {
   contractEdge,
@@ -102,32 +103,41 @@ const routeContext = <F extends FunctionName, H>(name: F, event: HttpEvent, cont
 export const jsonRoute = <F extends FunctionName, B extends z.ZodMiniType, H extends z.ZodMiniType>(
   definition: JsonRouteDefinition<F, B, H>,
 ) =>
-  edge(FUNCTIONS[definition.name])
-    .use(jsonBodyGuard())
-    .use(httpJsonBodyParser())
-    .use(requireJsonObject())
-    .handler(async (event, context) => {
-      const parsed = parseRequest({ body: [definition.body, event.body], headers: [definition.headers, event.headers ?? {}] });
-      const ctx = routeContext(definition.name, event, context, parsed.headers as z.output<H>);
-      return jsonResponse(await definition.handle(parsed.body as z.output<B>, ctx), ctx.requestId);
-    });
+  // What Lambda calls: the route's middy chain, inside the request's one log line.
+  withRequestLog(
+    edge(FUNCTIONS[definition.name])
+      .use(jsonBodyGuard())
+      .use(httpJsonBodyParser())
+      .use(requireJsonObject())
+      .handler(async (event, context) => {
+        const parsed = parseRequest({ body: [definition.body, event.body], headers: [definition.headers, event.headers ?? {}] });
+        const ctx = routeContext(definition.name, event, context, parsed.headers as z.output<H>);
+        return jsonResponse(await definition.handle(parsed.body as z.output<B>, ctx), ctx.requestId);
+      }),
+  );
 
 /** A POST route whose handler gets the body's exact bytes: same content-type and size rules, no parsing. */
 export const rawBodyRoute = <F extends FunctionName, H extends z.ZodMiniType>(definition: RawBodyRouteDefinition<F, H>) =>
-  edge(FUNCTIONS[definition.name])
-    .use(jsonBodyGuard())
-    .handler(async (event, context) => {
-      const parsed = parseRequest({ headers: [definition.headers, event.headers ?? {}] });
-      const raw = rawBodyOf(event);
-      if (!raw) throw new ApiError('INTERNAL_ERROR', { reason: 'raw body not kept by jsonBodyGuard' });
-      const ctx = routeContext(definition.name, event, context, parsed.headers as z.output<H>);
-      return jsonResponse(await definition.handle(raw, ctx), ctx.requestId);
-    });
+  // What Lambda calls: the route's middy chain, inside the request's one log line.
+  withRequestLog(
+    edge(FUNCTIONS[definition.name])
+      .use(jsonBodyGuard())
+      .handler(async (event, context) => {
+        const parsed = parseRequest({ headers: [definition.headers, event.headers ?? {}] });
+        const raw = rawBodyOf(event);
+        if (!raw) throw new ApiError('INTERNAL_ERROR', { reason: 'raw body not kept by jsonBodyGuard' });
+        const ctx = routeContext(definition.name, event, context, parsed.headers as z.output<H>);
+        return jsonResponse(await definition.handle(raw, ctx), ctx.requestId);
+      }),
+  );
 
 /** A GET route: no body, validated path parameters. */
 export const getRoute = <F extends FunctionName, P extends z.ZodMiniType>(definition: GetRouteDefinition<F, P>) =>
-  edge(FUNCTIONS[definition.name]).handler(async (event, context) => {
-    const parsed = parseRequest({ path: [definition.path, event.pathParameters ?? {}] });
-    const ctx = routeContext(definition.name, event, context, undefined);
-    return jsonResponse(await definition.handle(parsed.path as z.output<P>, ctx), ctx.requestId);
-  });
+  // What Lambda calls: the route's middy chain, inside the request's one log line.
+  withRequestLog(
+    edge(FUNCTIONS[definition.name]).handler(async (event, context) => {
+      const parsed = parseRequest({ path: [definition.path, event.pathParameters ?? {}] });
+      const ctx = routeContext(definition.name, event, context, undefined);
+      return jsonResponse(await definition.handle(parsed.path as z.output<P>, ctx), ctx.requestId);
+    }),
+  );

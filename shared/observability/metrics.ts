@@ -1,11 +1,13 @@
-// The one EMF metrics emitter. Names and dimensions come from metric-names.ts, which the alarms in infra/
+// The one EMF metrics format. Names and dimensions come from metric-names.ts, which the alarms in infra/
 // import too, so the two cannot drift. Written out rather than through Powertools Metrics: we emit a few
 // fixed metrics with three fixed dimensions, and the library cost ~15 KiB per bundle and ~30 µs per
-// request (npm run bench). The line is the same EMF document Powertools printed.
+// request (npm run bench). The document is the one Powertools printed; during a request it rides on the
+// request's log line (request-log.ts), where CloudWatch extracts it just the same.
 import { isUpstreamFailure, type ErrorCode } from '../errors.ts';
 import { Dimension, METRICS_NAMESPACE, MetricName, SERVICE_NAME, type Provider } from './metric-names.ts';
 
 type Unit = 'Count' | 'Milliseconds';
+export type MetricEntry = readonly [name: string, unit: Unit, value: number];
 
 // Powertools' switches, with its precedence: POWERTOOLS_METRICS_DISABLED when set, else POWERTOOLS_DEV.
 const TRUE = new Set(['1', 'y', 'yes', 't', 'true', 'on']);
@@ -17,36 +19,36 @@ const disabled = flag('POWERTOOLS_METRICS_DISABLED') ?? flag('POWERTOOLS_DEV') ?
 
 const DIMENSIONS = [[Dimension.Service, Dimension.Stage, Dimension.Provider]];
 
-const publish = (provider: Provider, entries: readonly (readonly [string, Unit, number])[]): void => {
-  if (disabled) return;
+/**
+ * One EMF document's fields but `service`: `_aws`, the stage and provider dimensions, a value per metric
+ * (nothing if metrics are disabled). On a log line the logger's own `service` (the same SERVICE_NAME) is
+ * the third dimension: Powertools Logger keeps that key to itself.
+ */
+export const emfFields = (provider: Provider, entries: readonly MetricEntry[]): Record<string, unknown> => {
+  if (disabled || entries.length === 0) return {};
   const document: Record<string, unknown> = {
     _aws: {
       Timestamp: Date.now(),
       CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: DIMENSIONS, Metrics: entries.map(([name, unit]) => ({ Name: name, Unit: unit })) }],
     },
-    [Dimension.Service]: SERVICE_NAME,
     // Read per emission, not at import: the stage is the function's setting, like everything else.
     [Dimension.Stage]: process.env.STAGE || 'unknown',
     [Dimension.Provider]: provider,
   };
   for (const [name, , value] of entries) document[name] = value;
-  process.stdout.write(`${JSON.stringify(document)}\n`);
+  return document;
 };
 
-/** One provider call's outcome: `ok`, or the contract code it ended in. */
-export const recordUpstreamOutcome = (provider: Provider, outcome: 'ok' | ErrorCode, latencyMs: number): void => {
-  const name =
-    outcome === 'ok'
-      ? MetricName.UpstreamSuccess
-      : isUpstreamFailure(outcome)
-        ? MetricName.UpstreamFailure
-        : MetricName.UpstreamRejected;
-  publish(provider, [
-    [name, 'Count', 1],
-    [MetricName.UpstreamLatency, 'Milliseconds', Math.round(latencyMs)],
-  ]);
+/** The whole document as a line of its own. */
+export const publish = (provider: Provider, entries: readonly MetricEntry[]): void => {
+  const fields = emfFields(provider, entries);
+  if ('_aws' in fields) process.stdout.write(`${JSON.stringify({ ...fields, [Dimension.Service]: SERVICE_NAME })}\n`);
 };
 
-export const recordConfigurationError = (provider: Provider): void => {
-  publish(provider, [[MetricName.ConfigurationError, 'Count', 1]]);
-};
+/** One provider call's outcome (`ok`, or the contract code it ended in) and its wall time. */
+export const upstreamOutcomeMetrics = (outcome: 'ok' | ErrorCode, latencyMs: number): MetricEntry[] => [
+  [outcome === 'ok' ? MetricName.UpstreamSuccess : isUpstreamFailure(outcome) ? MetricName.UpstreamFailure : MetricName.UpstreamRejected, 'Count', 1],
+  [MetricName.UpstreamLatency, 'Milliseconds', Math.round(latencyMs)],
+];
+
+export const CONFIGURATION_ERROR_METRICS: readonly MetricEntry[] = [[MetricName.ConfigurationError, 'Count', 1]];

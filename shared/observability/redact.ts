@@ -1,7 +1,8 @@
 // A safety net under every log line: our code never logs personal data or secrets on purpose, and this
 // makes an accident (a stray error message, a provider string) unreadable anyway.
-const SENSITIVE_KEY =
-  /rut|e-?mail|phone|secret|password|authorization|api_?token|signature|jwt|^token$|widget_token|first_name|last_name|surname|^name$/i;
+const SENSITIVE_KEY = /rut|e-?mail|phone|secret|password|authorization|api_?token|signature|jwt|^token$|widget_token|first_name|last_name|surname/i;
+// A person's `name` (Skip's user_data) is lower case; EMF's own `Name` (a metric's name) must survive.
+const PERSON_NAME = 'name';
 
 const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[^\s@"'<>(),;:]+/g;
 // RUT in any accepted form (dotted, dashed or compact) and anything phone-like: long digit runs.
@@ -26,7 +27,7 @@ export const scrubText = (text: string): string =>
 
 /** JSON.stringify replacer for the logger: drops sensitive keys, scrubs every string. */
 export const redactingReplacer = (key: string, value: unknown): unknown => {
-  if (key !== '' && SENSITIVE_KEY.test(key) && value !== undefined && value !== null) return REDACTED;
+  if (key !== '' && (key === PERSON_NAME || SENSITIVE_KEY.test(key)) && value !== undefined && value !== null) return REDACTED;
   if (typeof value === 'string') return scrubText(value);
   return value;
 };

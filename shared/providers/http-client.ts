@@ -1,10 +1,11 @@
 // One client for every provider call: a deadline, a 1 MiB streamed body cap, zod on the answer, every
-// outcome classified into the contract's UPSTREAM_* codes, counted and logged. Retries are opt-in.
+// outcome classified into the contract's UPSTREAM_* codes, counted and logged (on the request's line,
+// request-log.ts). Retries are opt-in.
 import pRetry from 'p-retry';
 import type * as z from 'zod/mini';
 import { ApiError, type UpstreamErrorCode } from '../errors.ts';
-import { logger } from '../observability/logger.ts';
-import { recordUpstreamOutcome } from '../observability/metrics.ts';
+import { upstreamOutcomeMetrics } from '../observability/metrics.ts';
+import { reportUpstreamCall } from '../observability/request-log.ts';
 import type { Provider } from '../observability/metric-names.ts';
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -65,11 +66,10 @@ const readCapped = async (response: Response, limit: number): Promise<string | u
   }
   if (!response.body) return '';
   // A declared length of an unencoded body is all there can be (the HTTP parser reads exactly that many
-  // bytes): read it in one go, which saves a stream read per chunk on every call. Anything else (chunked,
-  // or compressed, whose decoded size the header does not bound) is counted chunk by chunk below.
-  if (length !== null && Number.isFinite(declared) && !response.headers.has('content-encoding')) {
-    return Buffer.from(await response.arrayBuffer()).toString('utf8');
-  }
+  // bytes): read it in one go with text(), ~0.1 ms faster per call than arrayBuffer() or a reader over
+  // loopback (npm run bench). Anything else (chunked, or compressed, whose decoded size the header does
+  // not bound) is counted chunk by chunk below.
+  if (length !== null && Number.isFinite(declared) && !response.headers.has('content-encoding')) return response.text();
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -162,8 +162,12 @@ export const callProvider = async <S extends z.ZodMiniType, T = z.output<S>>(cal
       },
     );
     const ms = performance.now() - started;
-    recordUpstreamOutcome(call.provider, 'ok', ms);
-    logger.info('upstream call', { provider: call.provider, operation: call.operation, outcome: 'ok', attempts, duration_ms: Math.round(ms) });
+    reportUpstreamCall({
+      provider: call.provider,
+      fields: { upstream_operation: call.operation, upstream_outcome: 'ok', upstream_attempts: attempts, upstream_ms: Math.round(ms) },
+      metrics: upstreamOutcomeMetrics('ok', ms),
+      level: 'info',
+    });
     return result;
   } catch (error) {
     const ms = performance.now() - started;
@@ -171,15 +175,18 @@ export const callProvider = async <S extends z.ZodMiniType, T = z.output<S>>(cal
       error instanceof ApiError
         ? error
         : new UpstreamError('UPSTREAM_UNAVAILABLE', call.provider, `unexpected failure (${errorCodeOf(error)})`, { cause: error });
-    recordUpstreamOutcome(call.provider, apiError.code, ms);
-    logger.warn('upstream call failed', {
+    reportUpstreamCall({
       provider: call.provider,
-      operation: call.operation,
-      outcome: apiError.code,
-      http_status: error instanceof UpstreamError ? error.httpStatus : undefined,
-      reason: apiError.reason,
-      attempts,
-      duration_ms: Math.round(ms),
+      fields: {
+        upstream_operation: call.operation,
+        upstream_outcome: apiError.code,
+        upstream_http_status: error instanceof UpstreamError ? error.httpStatus : undefined,
+        upstream_reason: apiError.reason,
+        upstream_attempts: attempts,
+        upstream_ms: Math.round(ms),
+      },
+      metrics: upstreamOutcomeMetrics(apiError.code, ms),
+      level: 'warn',
     });
     throw apiError;
   }

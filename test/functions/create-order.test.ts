@@ -3,7 +3,7 @@ import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { handler } from '../../functions/create-order/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { setEnvironment } from '../support/env.ts';
-import { captureOutput } from '../support/logs.ts';
+import { captureOutput, emfProblems } from '../support/logs.ts';
 import { invoke, lambdaContext } from '../support/lambda.ts';
 import { json, refusedUrl, useProviderStub } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
@@ -247,6 +247,62 @@ describe('POST /v1/orders: configuration fails closed', () => {
 });
 
 describe('POST /v1/orders: observability', () => {
+  const linesOf = async (run: () => Promise<unknown>): Promise<Record<string, unknown>[]> => {
+    const before = output.lines().length;
+    await run();
+    return output.lines().slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+
+  it('writes one line per request: the access line, carrying the SkipPay call and its EMF metrics', async () => {
+    let requestId: unknown;
+    const lines = await linesOf(async () => {
+      requestId = (await invoke(handler, { body: validOrder })).headers['x-request-id'];
+    });
+    expect(lines).toHaveLength(1);
+    const [line = {}] = lines;
+    expect(line).toMatchObject({
+      level: 'INFO',
+      message: 'request completed',
+      request_id: requestId,
+      status: 201,
+      service: 'clinic-payments-api',
+      stage: 'local',
+      provider: 'skippay',
+      upstream_operation: 'create-order',
+      upstream_outcome: 'ok',
+      upstream_attempts: 1,
+      UpstreamSuccess: 1,
+    });
+    expect(line.UpstreamLatency).toEqual(expect.any(Number));
+    expect(emfProblems(line)).toEqual([]);
+  });
+
+  it('a failed call is on the one request-failed line, with its outcome and an UpstreamFailure', async () => {
+    skippay.answer(json(503, {}));
+    const lines = await linesOf(() => invoke(handler, { body: validOrder }));
+    expect(lines).toHaveLength(1);
+    const [line = {}] = lines;
+    expect(line).toMatchObject({
+      level: 'ERROR',
+      message: 'request failed',
+      status: 503,
+      code: 'UPSTREAM_UNAVAILABLE',
+      provider: 'skippay',
+      upstream_outcome: 'UPSTREAM_UNAVAILABLE',
+      upstream_http_status: 503,
+      UpstreamFailure: 1,
+    });
+    expect(emfProblems(line)).toEqual([]);
+  });
+
+  it('a request that never reaches SkipPay writes one line and no upstream metric', async () => {
+    const lines = await linesOf(() => invoke(handler, { body: { ...validOrder, total_amount: -1 } }));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ message: 'request rejected', status: 400 });
+    expect(lines[0]).not.toHaveProperty('_aws');
+    expect(lines[0]).not.toHaveProperty('provider');
+  });
+
   it('emits an UpstreamFailure metric for the provider and a ConfigurationError metric', async () => {
     skippay.answer(json(503, {}));
     await invoke(handler, { body: validOrder });

@@ -20,3 +20,25 @@ export const captureOutput = (): { text: () => string; lines: () => string[] } =
   });
   return { text: () => chunks.join(''), lines: () => chunks.join('').split('\n').filter(Boolean) };
 };
+
+/**
+ * What CloudWatch would reject in an EMF document (the embedded metric format specification): every
+ * dimension a top-level string, every metric a top-level number, a millisecond timestamp. Empty: valid.
+ */
+export const emfProblems = (line: Record<string, unknown>): string[] => {
+  const aws = line._aws as { Timestamp?: unknown; CloudWatchMetrics?: { Namespace?: unknown; Dimensions?: unknown; Metrics?: unknown }[] } | undefined;
+  if (!aws) return ['no _aws'];
+  const problems: string[] = [];
+  if (typeof aws.Timestamp !== 'number' || Math.abs(aws.Timestamp - Date.now()) > 60_000) problems.push('Timestamp');
+  for (const directive of aws.CloudWatchMetrics ?? []) {
+    if (typeof directive.Namespace !== 'string' || directive.Namespace === '') problems.push('Namespace');
+    for (const set of (directive.Dimensions ?? []) as string[][]) {
+      for (const name of set) if (typeof line[name] !== 'string' || line[name] === '') problems.push(`dimension ${name}`);
+    }
+    for (const metric of (directive.Metrics ?? []) as { Name?: unknown }[]) {
+      if (typeof metric.Name !== 'string' || typeof line[metric.Name] !== 'number') problems.push(`metric ${String(metric.Name)}`);
+    }
+  }
+  if ((aws.CloudWatchMetrics ?? []).length === 0) problems.push('no CloudWatchMetrics');
+  return problems;
+};

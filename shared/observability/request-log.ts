@@ -1,0 +1,71 @@
+// One line per request (a "canonical log line"): what a request did upstream, and its EMF metrics, ride on
+// the access line contractEdge writes at its end, instead of a log line and a metric line per provider
+// call. Every write to stdout is a syscall on the request's path, and in Lambda a log event: three became
+// one (npm run bench). Outside a request (a script, a test calling a provider client directly) the same
+// facts are written at once, as their own lines.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { logger } from './logger.ts';
+import { emfFields, publish, type MetricEntry } from './metrics.ts';
+import type { Provider } from './metric-names.ts';
+
+/** What one provider call contributes to its request's line: `upstream_*` fields, one provider's metrics. */
+export interface UpstreamReport {
+  provider: Provider;
+  /** The `upstream_*` log fields (operation, outcome, attempts, ms, http_status, reason). */
+  fields: Record<string, unknown>;
+  metrics: readonly MetricEntry[];
+  /** How the call's own line is logged when it cannot ride on a request line. */
+  level: 'info' | 'warn';
+}
+
+interface RequestLine {
+  pending?: UpstreamReport | undefined;
+}
+const scope = new AsyncLocalStorage<RequestLine>();
+
+const writeAlone = (report: UpstreamReport): void => {
+  publish(report.provider, report.metrics);
+  if (Object.keys(report.fields).length > 0) {
+    logger[report.level](report.level === 'info' ? 'upstream call' : 'upstream call failed', { provider: report.provider, ...report.fields });
+  }
+};
+
+/**
+ * A report rides on the current request's line. One EMF document has one set of dimension values, so a
+ * second report in the same request (none of our routes makes two) sends the first out on its own lines.
+ */
+const attach = (report: UpstreamReport): void => {
+  const line = scope.getStore();
+  if (!line) return writeAlone(report);
+  if (line.pending) writeAlone(line.pending);
+  line.pending = report;
+};
+
+/** Runs a request's handler with a line of its own: contractEdge writes it, reports ride on it. */
+export const withRequestLog =
+  <E, C, R>(handler: (event: E, context: C) => Promise<R>) =>
+  (event: E, context: C): Promise<R> => {
+    const line: RequestLine = {};
+    return scope.run(line, async () => {
+      try {
+        return await handler(event, context);
+      } finally {
+        // Only if the edge never wrote the request's line: a metric is not lost with it.
+        if (line.pending) writeAlone(line.pending);
+      }
+    });
+  };
+
+export const reportUpstreamCall = (report: UpstreamReport): void => attach(report);
+
+/** Metrics of the request itself (no provider call), counted under `provider`. */
+export const reportMetrics = (provider: Provider, metrics: readonly MetricEntry[]): void => attach({ provider, fields: {}, metrics, level: 'info' });
+
+/** The fields the request's own line carries for what was reported during it (and forgets them). */
+export const takeRequestFields = (): Record<string, unknown> => {
+  const line = scope.getStore();
+  const pending = line?.pending;
+  if (!line || !pending) return {};
+  line.pending = undefined;
+  return { provider: pending.provider, ...pending.fields, ...emfFields(pending.provider, pending.metrics) };
+};
