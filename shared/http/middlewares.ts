@@ -60,7 +60,6 @@ export const contractEdge = (providerOf: (event: HttpEvent) => Provider | undefi
         duration_ms: Math.round(performance.now() - (started.get(request.event) ?? performance.now())),
         ...takeRequestFields(),
       });
-      logger.removeKeys(['request_id', 'stage']);
     },
     onError: (request) => {
       const requestId = requestIdOf(request.event, request.context);
@@ -80,7 +79,6 @@ export const contractEdge = (providerOf: (event: HttpEvent) => Provider | undefi
         // The cause's stack helps on-call; the logger's redaction scrubs anything personal in it.
         logger.error('request failed', { ...fields, error: error.code === 'INTERNAL_ERROR' ? error.cause : undefined });
       } else logger.info('request rejected', fields);
-      logger.removeKeys(['request_id', 'stage']);
       request.response = errorResponse(error, requestId);
     },
   };

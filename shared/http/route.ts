@@ -1,7 +1,6 @@
 // A route is one schema, one domain call and this wiring. Handlers in functions/ only call one of the
 // builders: jsonRoute (a JSON object body), rawBodyRoute (the body's exact bytes, for signed provider
 // webhooks) or getRoute (validated path parameters). All three share contractEdge and its one error handler.
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
@@ -9,7 +8,6 @@ import type * as z from 'zod/mini';
 import { FUNCTIONS, routeKey, type FunctionName, type FunctionSpec, type SettingName } from '../catalog.ts';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import { ApiError } from '../errors.ts';
-import { logger } from '../observability/logger.ts';
 import { withRequestLog } from '../observability/request-log.ts';
 import type { Provider } from '../observability/metric-names.ts';
 import {
@@ -86,9 +84,8 @@ const providerOf =
   (event: HttpEvent): Provider | undefined =>
     spec.routes.find((route) => routeKey(route) === event.routeKey)?.provider ?? spec.provider;
 
-/** The middlewares every route starts with. */
-const edge = (spec: FunctionSpec) =>
-  middy<HttpEvent, HttpResult>().use(contractEdge(providerOf(spec))).use(injectLambdaContext(logger));
+/** The middleware every route starts with. */
+const edge = (spec: FunctionSpec) => middy<HttpEvent, HttpResult>().use(contractEdge(providerOf(spec)));
 
 const routeContext = <F extends FunctionName, H>(name: F, event: HttpEvent, context: Context, headers: H): RouteContext<F, H> => ({
   requestId: requestIdOf(event, context),

@@ -3,10 +3,11 @@
 // call. Every write to stdout is a syscall on the request's path, and in Lambda a log event: three became
 // one (npm run bench). Outside a request (a script, a test calling a provider client directly) the same
 // facts are written at once, as their own lines.
-import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context } from 'aws-lambda';
 import { logger } from './logger.ts';
 import { emfFields, publish, type MetricEntry } from './metrics.ts';
 import type { Provider } from './metric-names.ts';
+import { currentRequest, withRequestScope, type RequestScope } from './request-scope.ts';
 
 /** What one provider call contributes to its request's line: `upstream_*` fields, one provider's metrics. */
 export interface UpstreamReport {
@@ -18,11 +19,6 @@ export interface UpstreamReport {
   level: 'info' | 'warn';
 }
 
-interface RequestLine {
-  pending?: UpstreamReport | undefined;
-}
-const scope = new AsyncLocalStorage<RequestLine>();
-
 const writeAlone = (report: UpstreamReport): void => {
   publish(report.provider, report.metrics);
   if (Object.keys(report.fields).length > 0) {
@@ -30,31 +26,19 @@ const writeAlone = (report: UpstreamReport): void => {
   }
 };
 
+const pendingOf = (scope: RequestScope | undefined): UpstreamReport | undefined => scope?.pending as UpstreamReport | undefined;
+
 /**
  * A report rides on the current request's line. One EMF document has one set of dimension values, so a
  * second report in the same request (none of our routes makes two) sends the first out on its own lines.
  */
 const attach = (report: UpstreamReport): void => {
-  const line = scope.getStore();
-  if (!line) return writeAlone(report);
-  if (line.pending) writeAlone(line.pending);
-  line.pending = report;
+  const scope = currentRequest();
+  if (!scope) return writeAlone(report);
+  const pending = pendingOf(scope);
+  if (pending) writeAlone(pending);
+  scope.pending = report;
 };
-
-/** Runs a request's handler with a line of its own: contractEdge writes it, reports ride on it. */
-export const withRequestLog =
-  <E, C, R>(handler: (event: E, context: C) => Promise<R>) =>
-  (event: E, context: C): Promise<R> => {
-    const line: RequestLine = {};
-    return scope.run(line, async () => {
-      try {
-        return await handler(event, context);
-      } finally {
-        // Only if the edge never wrote the request's line: a metric is not lost with it.
-        if (line.pending) writeAlone(line.pending);
-      }
-    });
-  };
 
 export const reportUpstreamCall = (report: UpstreamReport): void => attach(report);
 
@@ -63,9 +47,16 @@ export const reportMetrics = (provider: Provider, metrics: readonly MetricEntry[
 
 /** The fields the request's own line carries for what was reported during it (and forgets them). */
 export const takeRequestFields = (): Record<string, unknown> => {
-  const line = scope.getStore();
-  const pending = line?.pending;
-  if (!line || !pending) return {};
-  line.pending = undefined;
+  const scope = currentRequest();
+  const pending = pendingOf(scope);
+  if (!scope || !pending) return {};
+  scope.pending = undefined;
   return { provider: pending.provider, ...pending.fields, ...emfFields(pending.provider, pending.metrics) };
 };
+
+/** Runs a Lambda handler in a request scope; a report its line never took is written at the end, not lost. */
+export const withRequestLog = <E, R>(handler: (event: E, context: Context) => Promise<R>) =>
+  withRequestScope(handler, (scope) => {
+    const pending = pendingOf(scope);
+    if (pending) writeAlone(pending);
+  });

@@ -247,23 +247,25 @@ describe('POST /v1/orders: configuration fails closed', () => {
 });
 
 describe('POST /v1/orders: observability', () => {
-  const linesOf = async (run: () => Promise<unknown>): Promise<Record<string, unknown>[]> => {
+  /** The lines written for one request (other tests' stragglers on a busy machine are not its lines). */
+  const linesOf = async (body: unknown): Promise<Record<string, unknown>[]> => {
     const before = output.lines().length;
-    await run();
-    return output.lines().slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestId = (await invoke(handler, { body })).headers['x-request-id'];
+    expect(requestId).toEqual(expect.any(String));
+    return output
+      .lines()
+      .slice(before)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.request_id === requestId);
   };
 
   it('writes one line per request: the access line, carrying the SkipPay call and its EMF metrics', async () => {
-    let requestId: unknown;
-    const lines = await linesOf(async () => {
-      requestId = (await invoke(handler, { body: validOrder })).headers['x-request-id'];
-    });
+    const lines = await linesOf(validOrder);
     expect(lines).toHaveLength(1);
     const [line = {}] = lines;
     expect(line).toMatchObject({
       level: 'INFO',
       message: 'request completed',
-      request_id: requestId,
       status: 201,
       service: 'clinic-payments-api',
       stage: 'local',
@@ -279,7 +281,7 @@ describe('POST /v1/orders: observability', () => {
 
   it('a failed call is on the one request-failed line, with its outcome and an UpstreamFailure', async () => {
     skippay.answer(json(503, {}));
-    const lines = await linesOf(() => invoke(handler, { body: validOrder }));
+    const lines = await linesOf(validOrder);
     expect(lines).toHaveLength(1);
     const [line = {}] = lines;
     expect(line).toMatchObject({
@@ -296,7 +298,7 @@ describe('POST /v1/orders: observability', () => {
   });
 
   it('a request that never reaches SkipPay writes one line and no upstream metric', async () => {
-    const lines = await linesOf(() => invoke(handler, { body: { ...validOrder, total_amount: -1 } }));
+    const lines = await linesOf({ ...validOrder, total_amount: -1 });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ message: 'request rejected', status: 400 });
     expect(lines[0]).not.toHaveProperty('_aws');

@@ -1,7 +1,9 @@
+import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { upstreamOutcomeMetrics } from '#shared/observability/metrics.ts';
 import { reportUpstreamCall, takeRequestFields, withRequestLog, type UpstreamReport } from '#shared/observability/request-log.ts';
 import { setEnvironment } from '../../support/env.ts';
+import { lambdaContext } from '../../support/lambda.ts';
 import { captureOutput, emfProblems } from '../../support/logs.ts';
 
 const output = captureOutput();
@@ -14,9 +16,9 @@ const call = (provider: UpstreamReport['provider'], outcome: 'ok' | 'UPSTREAM_TI
 });
 
 /** The lines `run` writes; a request handler is run as Lambda would, with an event and a context. */
-const linesOf = async (run: (event?: unknown, context?: unknown) => Promise<unknown>): Promise<Record<string, unknown>[]> => {
+const linesOf = async (run: (event: unknown, context: Context) => Promise<unknown>): Promise<Record<string, unknown>[]> => {
   const before = output.lines().length;
-  await run(undefined, undefined);
+  await run(undefined, lambdaContext());
   return output.lines().slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
 };
 
@@ -77,7 +79,7 @@ describe('request log: one line per request', () => {
         reportUpstreamCall(call(provider, 'ok'));
         await new Promise((resolve) => setTimeout(resolve, 10 - delay));
         taken.push(takeRequestFields());
-      })(undefined, undefined);
+      })(undefined, lambdaContext());
     await Promise.all([request('skippay', 2), request('etpay', 5)]);
     expect(taken.map((fields) => fields.provider).sort()).toEqual(['etpay', 'skippay']);
   });
