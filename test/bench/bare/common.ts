@@ -32,12 +32,20 @@ export const respond = (statusCode: number, body: unknown, requestId: string): R
 export const fail = (statusCode: number, code: string, requestId: string, details?: Detail[], upstream?: string): Result =>
   respond(statusCode, { error: { code, message: code, ...(details ? { details } : {}), ...(upstream ? { upstream } : {}), request_id: requestId } }, requestId);
 
-/** Content type, base64, 16 KiB, JSON, an object: the body guard every route has. */
-export const readJsonObject = (event: APIGatewayProxyEventV2): Outcome => {
+/** Content type, base64, 16 KiB: the body guard every POST route has. The body's exact bytes (what a signature covers). */
+export const readBody = (event: APIGatewayProxyEventV2): { ok: Buffer } | { status: number; code: string } => {
   if (!JSON_CONTENT_TYPE.test(event.headers?.['content-type'] ?? '')) return { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' };
   if (typeof event.body !== 'string') return { status: 400, code: 'INVALID_JSON' };
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (bytes.byteLength > MAX_BODY_BYTES) return { status: 413, code: 'PAYLOAD_TOO_LARGE' };
+  return { ok: bytes };
+};
+
+/** The body guard, then JSON, and an object. */
+export const readJsonObject = (event: APIGatewayProxyEventV2): Outcome => {
+  const read = readBody(event);
+  if (!('ok' in read)) return read;
+  const bytes = read.ok;
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));
