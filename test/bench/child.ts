@@ -4,7 +4,7 @@
 //   cold: import + first call, once.
 //   warm: WARMUP calls, then CALLS timed calls against the loopback sandbox, one at a time.
 //   pure: the same, with fetch and DynamoDB answering in-process (the secret is cached after the first call).
-import { writeSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as InProcessHttp from './in-process-http.ts';
@@ -47,28 +47,38 @@ const eventTemplate = need('BENCH_EVENT');
 const expectedStatus = Number(need('BENCH_STATUS'));
 const warmup = Number(process.env.BENCH_WARMUP ?? 0);
 const calls = Number(process.env.BENCH_CALLS ?? 0);
+// Requests that differ per call (a signed event id): one per line, used in turn; read before anything is timed.
+const eventsFile = process.env.BENCH_EVENTS;
+const templates = eventsFile ? readFileSync(eventsFile, 'utf8').split('\n') : [eventTemplate];
 
 if (mode === 'pure') {
   // The provider answers at once, from memory: what remains is our own time per request.
-  const { status, body } = JSON.parse(need('BENCH_PROVIDER_ANSWER')) as { status: number; body: unknown };
-  const text = JSON.stringify(body);
-  const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) };
-  globalThis.fetch = () => Promise.resolve(new Response(text, { status, headers }));
-  // State writes too: DynamoDB's answer to PutItem/UpdateItem/DeleteItem without ReturnValues is `{}`.
+  const providerAnswer = process.env.BENCH_PROVIDER_ANSWER;
+  if (providerAnswer === undefined) {
+    globalThis.fetch = () => Promise.reject(new Error('this workload has no provider to call'));
+  } else {
+    const { status, body } = JSON.parse(providerAnswer) as { status: number; body: unknown };
+    const text = JSON.stringify(body);
+    const headers = { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) };
+    globalThis.fetch = () => Promise.resolve(new Response(text, { status, headers }));
+  }
+  // State writes too: DynamoDB's answer to PutItem/UpdateItem/DeleteItem without ReturnValues is `{}`;
+  // a read answers what the workload says the table holds (BENCH_DYNAMO_ANSWERS, per operation).
   const dynamoPort = Number(process.env.BENCH_DYNAMO_PORT);
   // Loaded only here: a cold run must not find node:http already loaded on the bundle's behalf.
   if (dynamoPort) {
     // run.ts runs this file as JavaScript (see `jsChild`): the sibling has the same extension.
     const sibling = new URL(`in-process-http${import.meta.url.slice(import.meta.url.lastIndexOf('.'))}`, import.meta.url);
     const { answerInProcess } = (await import(sibling.href)) as typeof InProcessHttp;
-    answerInProcess(dynamoPort, '{}', 'application/x-amz-json-1.0');
+    const byOperation = JSON.parse(process.env.BENCH_DYNAMO_ANSWERS ?? '{}') as Record<string, unknown>;
+    answerInProcess(dynamoPort, '{}', 'application/x-amz-json-1.0', Object.fromEntries(Object.entries(byOperation).map(([operation, body]) => [operation, JSON.stringify(body)])));
   }
 }
 const uniqueHeader = process.env.BENCH_UNIQUE_HEADER;
 
 let sequence = 0;
 const nextEvent = (): unknown => {
-  const event = JSON.parse(eventTemplate) as { requestContext: { requestId: string }; headers: Record<string, string> };
+  const event = JSON.parse(templates[sequence % templates.length] ?? eventTemplate) as { requestContext: { requestId: string }; headers: Record<string, string> };
   sequence += 1;
   event.requestContext.requestId = `bench-${process.pid}-${sequence}`;
   if (uniqueHeader) event.headers[uniqueHeader] = `${event.headers[uniqueHeader] ?? ''}-${process.pid}-${sequence}`;

@@ -5,14 +5,14 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 
-/** An HTTP/1.1 peer in memory: every complete request written to it gets `answer` back. */
+/** An HTTP/1.1 peer in memory: every complete request written to it gets `answerTo(its head)` back. */
 class InProcessPeer extends Duplex {
   #pending = Buffer.alloc(0);
-  readonly #answer: string;
+  readonly #answerTo: (head: string) => string;
 
-  constructor(answer: string) {
+  constructor(answerTo: (head: string) => string) {
     super();
-    this.#answer = answer;
+    this.#answerTo = answerTo;
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
@@ -24,7 +24,7 @@ class InProcessPeer extends Duplex {
       const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
       if (this.#pending.length < end + 4 + length) break;
       this.#pending = this.#pending.subarray(end + 4 + length);
-      this.push(this.#answer);
+      this.push(this.#answerTo(head));
     }
     done();
   }
@@ -49,16 +49,26 @@ class InProcessPeer extends Duplex {
   }
 }
 
-/** Answers every HTTP request to `port` on any host with a fixed 200 JSON body, in this process. */
-export const answerInProcess = (port: number, body: string, contentType: string): void => {
-  const answer =
-    `HTTP/1.1 200 OK\r\ncontent-type: ${contentType}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-    `x-amzn-requestid: in-process\r\nconnection: keep-alive\r\n\r\n${body}`;
+const OPERATION = /\r\nx-amz-target:[^.\r\n]*\.(\w+)/i;
+
+/**
+ * Answers every HTTP request to `port` on any host with a 200 JSON body, in this process: `body`, or where
+ * `byOperation` names the request's operation (its X-Amz-Target `DynamoDB_20120810.GetItem` → `GetItem`),
+ * that body instead.
+ */
+export const answerInProcess = (port: number, body: string, contentType: string, byOperation: Record<string, string> = {}): void => {
+  const http200 = (text: string) =>
+    `HTTP/1.1 200 OK\r\ncontent-type: ${contentType}\r\ncontent-length: ${Buffer.byteLength(text)}\r\n` +
+    `x-amzn-requestid: in-process\r\nconnection: keep-alive\r\n\r\n${text}`;
+  const answer = http200(body);
+  const answers = new Map(Object.entries(byOperation).map(([operation, text]) => [operation, http200(text)]));
+  // Without per-operation answers, no header is read: the other functions' runs do exactly what they did.
+  const answerTo = answers.size === 0 ? () => answer : (head: string) => answers.get(OPERATION.exec(head)?.[1] ?? '') ?? answer;
   type CreateConnection = (options: { port?: number | string }, callback?: unknown) => Socket;
   const agent = http.Agent.prototype as unknown as { createConnection: CreateConnection };
   const original = agent.createConnection;
   agent.createConnection = function (this: unknown, options, callback) {
     if (Number(options.port) !== port) return original.call(this, options, callback);
-    return new InProcessPeer(answer) as unknown as Socket;
+    return new InProcessPeer(answerTo) as unknown as Socket;
   };
 };

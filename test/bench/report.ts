@@ -81,7 +81,7 @@ export const formatTable = (results: readonly FunctionResult[], smoke: boolean):
   const out = lines.map((line) => line.map(pad).join('  ').trimEnd());
   out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   if (results.some((result) => result.rows.some((r) => r.overFloor))) {
-    out.push('', '* FLOOR: the bare handler doing the same work already takes longer than this absolute budget (its AWS SDK write');
+    out.push('', '* FLOOR: the bare handler doing the same work already takes longer than this absolute budget (its AWS SDK calls');
     out.push('  to DynamoDB, answered in memory), so no handler can meet it; ours and bare are shown, no verdict.');
   }
   return out.join('\n');

@@ -11,6 +11,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { build, transform } from 'esbuild';
 import { bundleOptions } from '../../infra/build.ts';
 import type { Sandbox } from '../../local/sandbox/index.ts';
@@ -19,7 +20,7 @@ import { FUNCTION_NAMES } from '../../shared/catalog.ts';
 import { httpEvent } from '../support/lambda.ts';
 import type { ChildReport } from './child.ts';
 import { allPass, formatTable, median, percentile, row, type FunctionResult } from './report.ts';
-import { WORKLOADS, type Workload } from './workloads.ts';
+import { WORKLOADS, type Request, type Workload } from './workloads.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
@@ -75,10 +76,55 @@ const runChild = (bundlePath: string, mode: Mode, env: NodeJS.ProcessEnv): Promi
     });
   });
 
+/** API Gateway's event for a request, as JSON for a child. */
+const eventOf = (request: Request): string => {
+  const event = httpEvent({
+    ...(request.rawBody === undefined ? { body: request.body } : { rawBody: request.rawBody }),
+    ...(request.headers ? { headers: request.headers } : {}),
+    ...(request.routeKey ? { routeKey: request.routeKey } : {}),
+  });
+  if (request.pathParameters) event.pathParameters = request.pathParameters;
+  // A request without a body (a GET) has no content type either.
+  if (event.body === undefined) delete event.headers['content-type'];
+  return JSON.stringify(event);
+};
+
+let uniqueCount = 0;
+/**
+ * A child's request: the workload's, or with `perCall` `calls` fresh ones (the first call's in BENCH_EVENT,
+ * all of them, one per line, in the file BENCH_EVENTS names).
+ */
+const eventsFor = async (workload: Workload, calls: number): Promise<NodeJS.ProcessEnv> => {
+  if (!workload.perCall) return { BENCH_EVENT: eventOf(workload) };
+  const events: string[] = [];
+  for (let i = 0; i < calls; i++) {
+    uniqueCount += 1;
+    const parts = await workload.perCall(String(uniqueCount));
+    events.push(eventOf({ ...workload, ...parts, headers: { ...workload.headers, ...parts.headers } }));
+  }
+  if (events.length === 1) return { BENCH_EVENT: events[0] };
+  const file = join(outdir, 'events.jsonl');
+  writeFileSync(file, events.join('\n'));
+  return { BENCH_EVENT: events[0], BENCH_EVENTS: file };
+};
+
+/** The items a workload needs, put into the functions' own table (PAYMENTS_TABLE on the DynamoDB stand-in). */
+const seed = async (items: readonly Record<string, AttributeValue>[], env: NodeJS.ProcessEnv): Promise<void> => {
+  const client = new DynamoDBClient({
+    endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
+    region: env.AWS_REGION,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+  });
+  try {
+    for (const Item of items) await client.send(new PutItemCommand({ TableName: env.PAYMENTS_TABLE, Item }));
+  } finally {
+    client.destroy();
+  }
+};
+
 const measure = async (name: string, workload: Workload, bundles: Record<Variant, string>, sizes: Record<Variant, number>, sandbox: Sandbox, env: NodeJS.ProcessEnv): Promise<FunctionResult> => {
   const childEnv: NodeJS.ProcessEnv = {
     ...env,
-    BENCH_EVENT: JSON.stringify(httpEvent({ body: workload.body, ...(workload.headers ? { headers: workload.headers } : {}) })),
     BENCH_STATUS: String(workload.status),
     ...(workload.uniqueHeader ? { BENCH_UNIQUE_HEADER: workload.uniqueHeader } : {}),
   };
@@ -87,29 +133,31 @@ const measure = async (name: string, workload: Workload, bundles: Record<Variant
   const warm: Record<Variant, ChildReport[]> = { ours: [], bare: [] };
   const pure: Record<Variant, ChildReport[]> = { ours: [], bare: [] };
   for (let i = 0; i < COUNTS.coldRuns; i++) {
-    for (const variant of alternate(i)) cold[variant].push(await runChild(bundles[variant], 'cold', childEnv));
+    for (const variant of alternate(i)) cold[variant].push(await runChild(bundles[variant], 'cold', { ...childEnv, ...(await eventsFor(workload, 1)) }));
   }
   const warmEnv = { ...childEnv, BENCH_WARMUP: String(COUNTS.warmup), BENCH_CALLS: String(COUNTS.warmCalls) };
   const pureEnv = {
     ...childEnv,
     BENCH_WARMUP: String(COUNTS.pureWarmup),
     BENCH_CALLS: String(COUNTS.pureCalls),
-    BENCH_PROVIDER_ANSWER: JSON.stringify(workload.provider(sandbox)),
+    ...(workload.provider ? { BENCH_PROVIDER_ANSWER: JSON.stringify(workload.provider(sandbox)) } : {}),
     BENCH_DYNAMO_PORT: new URL(env.AWS_ENDPOINT_URL_DYNAMODB ?? 'http://127.0.0.1:0').port,
+    ...(workload.dynamo ? { BENCH_DYNAMO_ANSWERS: JSON.stringify(workload.dynamo) } : {}),
   };
+  const warmCalls = 1 + COUNTS.warmup + COUNTS.warmCalls;
   // The stand-ins answer from a process of their own, whose JIT warms up on its first thousands of requests:
   // whichever variant were timed first would wait on a slower provider. One unmeasured warm run of each
   // brings the stand-ins to steady state first.
   for (const variant of alternate(0)) {
-    await runChild(bundles[variant], 'warm', warmEnv);
+    await runChild(bundles[variant], 'warm', { ...warmEnv, ...(await eventsFor(workload, warmCalls)) });
     sandbox.requests.length = 0;
   }
   for (let round = 0; round < COUNTS.rounds; round++) {
     for (const variant of alternate(round)) {
-      warm[variant].push(await runChild(bundles[variant], 'warm', warmEnv));
+      warm[variant].push(await runChild(bundles[variant], 'warm', { ...warmEnv, ...(await eventsFor(workload, warmCalls)) }));
       sandbox.requests.length = 0;
     }
-    for (const variant of alternate(round)) pure[variant].push(await runChild(bundles[variant], 'pure', pureEnv));
+    for (const variant of alternate(round)) pure[variant].push(await runChild(bundles[variant], 'pure', { ...pureEnv, ...(await eventsFor(workload, 1)) }));
   }
 
   const pick = (reports: Record<Variant, ChildReport[]>, f: (list: ChildReport[]) => number) => [f(reports.ours), f(reports.bare)] as const;
@@ -172,6 +220,7 @@ try {
     for (const workload of workloads) {
       const label = workload.label ? `${name} + ${workload.label}` : name;
       process.stderr.write(`bench: ${label}…\n`);
+      if (workload.items) await seed(workload.items, env);
       results.push(await measure(label, workload, bundles, sizes, sandbox, env));
     }
   }

@@ -1,19 +1,41 @@
-// What each function is asked in the benchmark: realistic, valid requests, and the answer its provider
-// gives when the benchmark answers in-process (pure overhead). A function without an entry here, or
-// without a bare baseline in bare/<name>.ts, is reported as n/a.
+// What each function is asked in the benchmark: realistic, valid requests, the state the payments table
+// holds for them, and the answer its provider gives when the benchmark answers in-process (pure overhead).
+// A function without an entry here, or without a bare baseline in bare/<name>.ts, is reported as n/a.
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Sandbox } from '../../local/sandbox/index.ts';
+import type { TableAction } from '../../shared/catalog.ts';
 
-export interface Workload {
+/** One request, as run.ts turns it into API Gateway's event (test/support/lambda.ts). */
+export interface Request {
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent exactly as given (what a signature covers), instead of `body`. */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** API Gateway's `METHOD /path` of the route; `POST /` if not given. */
+  routeKey?: string;
+  pathParameters?: Record<string, string>;
+}
+
+export interface Workload extends Request {
   /** Shown after the function's name when it has more than one workload. */
   label?: string;
-  body: unknown;
-  headers?: Record<string, string>;
   /** A header made unique per call (`<value>-<pid>-<n>`), e.g. an Idempotency-Key that must not replay. */
   uniqueHeader?: string;
+  /**
+   * For a request that must differ per call in a signed part (a webhook's event id, a payment_token): its
+   * parts built for `unique`, a string never given twice in a run, merged over the fixed ones. run.ts builds
+   * one per call of every warm process and one per cold or in-process one (whose DynamoDB answers are canned).
+   */
+  perCall?: (unique: string) => Request | Promise<Request>;
   /** The status the route answers a valid request with. */
   status: number;
-  /** What the provider answers, for the in-process run (fetch replaced). */
-  provider: (sandbox: Sandbox) => { status: number; body: unknown };
+  /** What the provider answers, for the in-process run (fetch replaced); none for a route without a provider. */
+  provider?: (sandbox: Sandbox) => { status: number; body: unknown };
+  /** Items the payments table holds before the function runs (e.g. the session a result names), as DynamoDB stores them. */
+  items?: Record<string, AttributeValue>[];
+  /** The in-process run's DynamoDB answer per operation, where `{}` is not the valid one (e.g. GetItem's item). */
+  dynamo?: Partial<Record<TableAction, unknown>>;
 }
 
 const patient = {
