@@ -4,6 +4,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Sandbox } from '../../local/sandbox/index.ts';
 import type { TableAction } from '../../shared/catalog.ts';
+import { itemId, RETENTION_SECONDS } from '../../shared/state/keys.ts';
 
 /** One request, as run.ts turns it into API Gateway's event (test/support/lambda.ts). */
 export interface Request {
@@ -52,6 +53,19 @@ const order = {
   provider: () => ({ status: 201, body: { hash: 'ord_benchBenchBench123', reference: 'OC-2024-000123', status: 'pending', total_amount: '50000' } }),
 };
 
+const ORDER_ID = 'OC-2024-000123';
+const nowSeconds = Math.floor(Date.now() / 1000);
+const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+
+/** The state a paid ETpay result leaves (shared/state/payment-state.ts), which GET /v1/payments answers with. */
+const etpayOrderState: Record<string, AttributeValue> = {
+  id: { S: itemId.paymentState('etpay', ORDER_ID) },
+  status: { S: 'success' },
+  paid: { BOOL: true },
+  updated_at: { S: minuteAgo },
+  expiration: { N: String(nowSeconds + RETENTION_SECONDS.paymentRecords) },
+};
+
 export const WORKLOADS: Record<string, Workload[]> = {
   'create-order': [
     order,
@@ -80,5 +94,13 @@ export const WORKLOADS: Record<string, Workload[]> = {
       status: 200,
       body: { token: 'benchSessionToken0123456789', signature_token: 'a'.repeat(64), terms_url: `${sandbox.origin}/etpay/terminos.pdf` },
     }),
+  }],
+  // A clinic frontend polling the order it sent to ETpay: one consistent GetItem.
+  'get-payment-status': [{
+    routeKey: 'GET /v1/payments/etpay/{merchant_order_id}',
+    pathParameters: { merchant_order_id: ORDER_ID },
+    status: 200,
+    items: [etpayOrderState],
+    dynamo: { GetItem: { Item: etpayOrderState } },
   }],
 };
