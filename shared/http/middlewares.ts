@@ -105,7 +105,7 @@ export const jsonBodyGuard = (): Middleware => ({
     event.body = bytes.toString('utf8');
     event.isBase64Encoded = false;
     // Normalised once checked, so the JSON parser downstream sees one spelling (it is case-sensitive).
-    event.headers = { ...event.headers, 'content-type': 'application/json' };
+    event.headers['content-type'] = 'application/json';
   },
 });
 

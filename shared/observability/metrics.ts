@@ -19,6 +19,19 @@ const disabled = flag('POWERTOOLS_METRICS_DISABLED') ?? flag('POWERTOOLS_DEV') ?
 
 const DIMENSIONS = [[Dimension.Service, Dimension.Stage, Dimension.Provider]];
 
+// The directive (namespace, dimensions, metric names and units) depends only on which metrics a document
+// carries, a handful of combinations: built once each.
+const directives = new Map<string, unknown>();
+const directiveFor = (entries: readonly MetricEntry[]): unknown => {
+  const key = entries.map(([name, unit]) => `${name}:${unit}`).join(',');
+  let directive = directives.get(key);
+  if (directive === undefined) {
+    directive = [{ Namespace: METRICS_NAMESPACE, Dimensions: DIMENSIONS, Metrics: entries.map(([name, unit]) => ({ Name: name, Unit: unit })) }];
+    directives.set(key, directive);
+  }
+  return directive;
+};
+
 /**
  * One EMF document's fields but `service`: `_aws`, the stage and provider dimensions, a value per metric
  * (nothing if metrics are disabled). On a log line the logger's own `service` (the same SERVICE_NAME) is
@@ -27,10 +40,7 @@ const DIMENSIONS = [[Dimension.Service, Dimension.Stage, Dimension.Provider]];
 export const emfFields = (provider: Provider, entries: readonly MetricEntry[]): Record<string, unknown> => {
   if (disabled || entries.length === 0) return {};
   const document: Record<string, unknown> = {
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [{ Namespace: METRICS_NAMESPACE, Dimensions: DIMENSIONS, Metrics: entries.map(([name, unit]) => ({ Name: name, Unit: unit })) }],
-    },
+    _aws: { Timestamp: Date.now(), CloudWatchMetrics: directiveFor(entries) },
     // Read per emission, not at import: the stage is the function's setting, like everything else.
     [Dimension.Stage]: process.env.STAGE || 'unknown',
     [Dimension.Provider]: provider,

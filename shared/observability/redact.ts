@@ -25,9 +25,22 @@ export const scrubText = (text: string): string =>
         .replace(RUT, '[rut]')
         .replace(LONG_DIGITS, '[digits]');
 
+// Log lines reuse a small set of keys: each key's verdict is worked out once (bounded, in case a caller
+// logs an object with keys of its own making).
+const keyVerdicts = new Map<string, boolean>();
+const MAX_KEY_VERDICTS = 512;
+const isSensitiveKey = (key: string): boolean => {
+  let verdict = keyVerdicts.get(key);
+  if (verdict === undefined) {
+    verdict = key === PERSON_NAME || SENSITIVE_KEY.test(key);
+    if (keyVerdicts.size < MAX_KEY_VERDICTS) keyVerdicts.set(key, verdict);
+  }
+  return verdict;
+};
+
 /** JSON.stringify replacer for the logger: drops sensitive keys, scrubs every string. */
 export const redactingReplacer = (key: string, value: unknown): unknown => {
-  if (key !== '' && (key === PERSON_NAME || SENSITIVE_KEY.test(key)) && value !== undefined && value !== null) return REDACTED;
+  if (key !== '' && value !== undefined && value !== null && isSensitiveKey(key)) return REDACTED;
   if (typeof value === 'string') return scrubText(value);
   return value;
 };

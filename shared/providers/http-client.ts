@@ -145,22 +145,24 @@ export const callProvider = async <S extends z.ZodMiniType, T = z.output<S>>(cal
   try {
     if (budget <= 0) throw new UpstreamError('UPSTREAM_TIMEOUT', call.provider, 'no time left before the deadline');
     const signal = AbortSignal.timeout(budget);
-    const result = await pRetry(
-      () => {
-        attempts += 1;
-        return attempt(call, signal);
-      },
-      {
-        retries: call.retry === 'never' ? 0 : 1,
-        minTimeout: RETRY_DELAY_MS,
-        randomize: true,
-        shouldRetry: ({ error }) =>
-          error instanceof UpstreamError &&
-          error.retryable &&
-          !signal.aborted &&
-          call.deadline - Date.now() > MIN_RETRY_BUDGET_MS + RETRY_DELAY_MS,
-      },
-    );
+    const once = () => {
+      attempts += 1;
+      return attempt(call, signal);
+    };
+    // A call sent at most once needs no retry machinery on its path.
+    const result =
+      call.retry === 'never'
+        ? await once()
+        : await pRetry(once, {
+            retries: 1,
+            minTimeout: RETRY_DELAY_MS,
+            randomize: true,
+            shouldRetry: ({ error }) =>
+              error instanceof UpstreamError &&
+              error.retryable &&
+              !signal.aborted &&
+              call.deadline - Date.now() > MIN_RETRY_BUDGET_MS + RETRY_DELAY_MS,
+          });
     const ms = performance.now() - started;
     reportUpstreamCall({
       provider: call.provider,
