@@ -2,9 +2,11 @@
 // holds for them, and the answer its provider gives when the benchmark answers in-process (pure overhead).
 // A function without an entry here, or without a bare baseline in bare/<name>.ts, is reported as n/a.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
 import type { Sandbox } from '../../local/sandbox/index.ts';
 import type { TableAction } from '../../shared/catalog.ts';
 import { itemId, RETENTION_SECONDS } from '../../shared/state/keys.ts';
+import { signResult } from '../support/etpay-jwt.ts';
 
 /** One request, as run.ts turns it into API Gateway's event (test/support/lambda.ts). */
 export interface Request {
@@ -53,9 +55,31 @@ const order = {
   provider: () => ({ status: 201, body: { hash: 'ord_benchBenchBench123', reference: 'OC-2024-000123', status: 'pending', total_amount: '50000' } }),
 };
 
+// The ETpay session create-etpay-session records (shared/etpay/session-store.ts), and the results that name it.
 const ORDER_ID = 'OC-2024-000123';
+const ORDER_AMOUNT = 50_000;
+const SESSION_TOKEN = 'benchSessionToken0123456789';
+/** Like the sandbox's: 32 bytes in hex, used as the UTF-8 key of the results' HS256. */
+const SIGNATURE_TOKEN = createHash('sha256').update('bench etpay session').digest('hex');
 const nowSeconds = Math.floor(Date.now() / 1000);
 const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+
+const etpaySession: Record<string, AttributeValue> = {
+  id: { S: itemId.etpaySession(SESSION_TOKEN) },
+  token: { S: SESSION_TOKEN },
+  signature_token: { S: SIGNATURE_TOKEN },
+  merchant_order_id: { S: ORDER_ID },
+  order_amount: { N: String(ORDER_AMOUNT) },
+  created_at: { S: minuteAgo },
+  expiration: { N: String(nowSeconds + RETENTION_SECONDS.etpaySession) },
+};
+
+/** A paid result, signed as ETpay (and local/sandbox/etpay.ts) signs it: a payment_token of its own per call. */
+const etpayResult = (unique: string): Promise<string> =>
+  signResult(
+    { session_token: SESSION_TOKEN, merchant_order_id: ORDER_ID, order_amount: ORDER_AMOUNT, payment_status: 'success', payment_token: `pt_bench_${unique}` },
+    SIGNATURE_TOKEN,
+  );
 
 /** The state a paid ETpay result leaves (shared/state/payment-state.ts), which GET /v1/payments answers with. */
 const etpayOrderState: Record<string, AttributeValue> = {
@@ -94,6 +118,24 @@ export const WORKLOADS: Record<string, Workload[]> = {
       status: 200,
       body: { token: 'benchSessionToken0123456789', signature_token: 'a'.repeat(64), terms_url: `${sandbox.origin}/etpay/terminos.pdf` },
     }),
+  }],
+  // The payer's browser back from ETpay: one GetItem (the session), the HS256 check, the payment recorded
+  // once (a conditional put) and the order's state (a put).
+  'confirm-etpay-payment': [{
+    routeKey: 'POST /v1/etpay/confirmations',
+    perCall: async (unique) => ({ body: { jwt: await etpayResult(unique) } }),
+    status: 200,
+    items: [etpaySession],
+    dynamo: { GetItem: { Item: etpaySession } },
+  }],
+  // ETpay's own notification of the same kind of result, as the sandbox delivers it.
+  'receive-etpay-notification': [{
+    routeKey: 'POST /v1/etpay/notifications',
+    headers: { 'user-agent': 'clinic-payments-sandbox' },
+    perCall: async (unique) => ({ body: { payment: await etpayResult(unique) } }),
+    status: 200,
+    items: [etpaySession],
+    dynamo: { GetItem: { Item: etpaySession } },
   }],
   // A clinic frontend polling the order it sent to ETpay: one consistent GetItem.
   'get-payment-status': [{

@@ -1,0 +1,31 @@
+// Bare POST /v1/etpay/confirmations: the same body rules (a strict object with one `jwt` of 1-8192
+// characters), the same verification and records (etpay-result.ts) and the same answer as ours.
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { ConfigError, fail, onlyKeys, readJsonObject, requestIdOf, respond, type Detail, type Result } from './common.ts';
+import { recordPaymentResult, verifyPaymentResult } from './etpay-result.ts';
+
+const BODY_KEYS = new Set(['jwt']);
+
+export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
+  const requestId = requestIdOf(event, context);
+  try {
+    const read = readJsonObject(event);
+    if (!('ok' in read)) return fail(read.status, read.code, requestId);
+    const { jwt } = read.ok;
+    const problems: Detail[] = [];
+    onlyKeys(read.ok, BODY_KEYS, '', problems);
+    if (typeof jwt !== 'string' || jwt.length < 1 || jwt.length > 8192) problems.push({ path: 'jwt', message: 'must be a string of 1-8192 characters' });
+    if (problems.length > 0 || typeof jwt !== 'string') return fail(400, 'VALIDATION_ERROR', requestId, problems);
+
+    const result = await verifyPaymentResult(jwt, false);
+    if (!result) return fail(401, 'INVALID_SIGNATURE', requestId);
+    await recordPaymentResult(result, 'confirmation');
+    return respond(
+      200,
+      { merchant_order_id: result.session.merchantOrderId, order_amount: result.session.orderAmount, payment_status: result.status, paid: result.paid },
+      requestId,
+    );
+  } catch (error) {
+    return fail(500, error instanceof ConfigError ? 'CONFIGURATION_ERROR' : 'INTERNAL_ERROR', requestId);
+  }
+};
