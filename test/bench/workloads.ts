@@ -3,7 +3,7 @@
 // A function without an entry here, or without a bare baseline in bare/<name>.ts, is reported as n/a.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
-import type { Sandbox } from '../../local/sandbox/index.ts';
+import { SANDBOX_SKIP_SECRET, signSkipPayWebhook, type Sandbox } from '../../local/sandbox/index.ts';
 import type { TableAction } from '../../shared/catalog.ts';
 import { itemId, RETENTION_SECONDS } from '../../shared/state/keys.ts';
 import { signResult } from '../support/etpay-jwt.ts';
@@ -136,6 +136,22 @@ export const WORKLOADS: Record<string, Workload[]> = {
     status: 200,
     items: [etpaySession],
     dynamo: { GetItem: { Item: etpaySession } },
+  }],
+  // SkipPay's order.paid, as the sandbox sends it (local/sandbox/spot.ts): a new event id per call, so each
+  // is a first delivery (the event stored once, then the order's state), signed over its exact bytes.
+  'receive-skippay-webhook': [{
+    routeKey: 'POST /v1/webhooks/skippay',
+    headers: { 'user-agent': 'clinic-payments-sandbox' },
+    perCall: (unique) => {
+      const rawBody = JSON.stringify({
+        id: `evt_bench_${unique}`,
+        type: 'order.paid',
+        created_at: new Date().toISOString(),
+        data: { hash: 'ord_benchBenchBench123', status: 'paid', reference: ORDER_ID, total_amount: '50000' },
+      });
+      return { rawBody, headers: { 'x-gokeipay-signature': signSkipPayWebhook(rawBody, SANDBOX_SKIP_SECRET.SKIPPAY_WEBHOOK_SECRET) } };
+    },
+    status: 200,
   }],
   // A clinic frontend polling the order it sent to ETpay: one consistent GetItem.
   'get-payment-status': [{
