@@ -64,12 +64,13 @@ const readCapped = async (response: Response, limit: number): Promise<string | u
     await response.body?.cancel();
     return undefined;
   }
-  if (!response.body) return '';
   // A declared length of an unencoded body is all there can be (the HTTP parser reads exactly that many
   // bytes): read it in one go with text(), ~0.1 ms faster per call than arrayBuffer() or a reader over
-  // loopback (npm run bench). Anything else (chunked, or compressed, whose decoded size the header does
+  // loopback (npm run bench), and before touching `response.body`, which can make undici build a stream
+  // it would otherwise skip. Anything else (chunked, or compressed, whose decoded size the header does
   // not bound) is counted chunk by chunk below.
   if (length !== null && Number.isFinite(declared) && !response.headers.has('content-encoding')) return response.text();
+  if (!response.body) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
