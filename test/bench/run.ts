@@ -28,9 +28,11 @@ const smoke = args.includes('--smoke');
 const noFail = args.includes('--no-fail');
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 
+// Four alternating processes per variant: this machine's speed drifts by ±15 % within a minute, and
+// interleaved rounds let ours and bare see the same drift.
 const COUNTS = smoke
   ? { coldRuns: 2, warmup: 10, warmCalls: 50, pureWarmup: 10, pureCalls: 50, rounds: 1 }
-  : { coldRuns: 20, warmup: 500, warmCalls: 2_000, pureWarmup: 2_000, pureCalls: 10_000, rounds: 2 };
+  : { coldRuns: 20, warmup: 500, warmCalls: 2_000, pureWarmup: 2_000, pureCalls: 5_000, rounds: 4 };
 const CHILD_TIMEOUT_MS = 180_000;
 
 type Variant = 'ours' | 'bare';

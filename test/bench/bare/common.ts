@@ -1,7 +1,8 @@
 // The floor the benchmark measures us against: what a careful engineer would hand-write for one route
 // with no framework. Same work as ours (body guard, the same field rules, one cached GetSecretValue, the
 // same provider call with fetch, the same state writes through the same DynamoDB client, the same
-// response), none of the machinery (middy, zod, Powertools).
+// response, the same one log line per request with the upstream metric), none of the machinery (middy,
+// zod, our logger and redaction).
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -207,15 +208,73 @@ const once = async (url: URL, body: string, headers: Record<string, string>, sig
 };
 
 /** POST JSON with a deadline (the Lambda's remaining time less 500 ms), optionally one retry. */
-export const postJson = async (url: URL, body: unknown, headers: Record<string, string>, context: Context | undefined, retryOnce: boolean): Promise<Outcome> => {
+export const postJson = async (
+  provider: string,
+  url: URL,
+  body: unknown,
+  headers: Record<string, string>,
+  context: Context | undefined,
+  retryOnce: boolean,
+): Promise<Outcome> => {
+  const started = performance.now();
   const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
   const signal = AbortSignal.timeout(Math.max(1, Math.min(timeoutMs(), remaining - 500)));
   const text = JSON.stringify(body);
-  const first = await once(url, text, headers, signal);
-  if (!('retry' in first && first.retry && retryOnce) || signal.aborted) return first;
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  return once(url, text, headers, signal);
+  let outcome = await once(url, text, headers, signal);
+  if ('retry' in outcome && outcome.retry && retryOnce && !signal.aborted) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    outcome = await once(url, text, headers, signal);
+  }
+  upstream = { provider, outcome: 'ok' in outcome ? 'ok' : outcome.code, ms: performance.now() - started };
+  return outcome;
 };
+
+// --- the request's log line -------------------------------------------------------------------------
+// The same observable output as ours, written the plainest way: one JSON line per request with the
+// route, status and duration, and for a provider call its outcome and the EMF metric the alarms read.
+
+let upstream: { provider: string; outcome: string; ms: number } | undefined;
+/** The provider call the request made (set by postJson), read once the handler is done. */
+const lastCall = () => upstream;
+
+export const logged =
+  (handle: (event: APIGatewayProxyEventV2, context: Context) => Promise<Result>) =>
+  async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
+    const started = performance.now();
+    upstream = undefined;
+    const result = await handle(event, context);
+    const call = lastCall();
+    const status = result.statusCode ?? 200;
+    const line: Json = {
+      level: status >= 500 ? 'ERROR' : 'INFO',
+      message: 'request',
+      timestamp: new Date().toISOString(),
+      service: 'clinic-payments-api',
+      function_name: context?.functionName,
+      function_request_id: context?.awsRequestId,
+      request_id: requestIdOf(event, context),
+      stage: process.env.STAGE,
+      route: event.routeKey,
+      status,
+      duration_ms: Math.round(performance.now() - started),
+    };
+    if (call) {
+      const metric = call.outcome === 'ok' ? 'UpstreamSuccess' : call.outcome === 'UPSTREAM_REJECTED' ? 'UpstreamRejected' : 'UpstreamFailure';
+      Object.assign(line, {
+        provider: call.provider,
+        upstream_outcome: call.outcome,
+        upstream_ms: Math.round(call.ms),
+        _aws: {
+          Timestamp: Date.now(),
+          CloudWatchMetrics: [{ Namespace: 'ClinicPaymentsApi', Dimensions: [['service', 'stage', 'provider']], Metrics: [{ Name: metric, Unit: 'Count' }, { Name: 'UpstreamLatency', Unit: 'Milliseconds' }] }],
+        },
+        [metric]: 1,
+        UpstreamLatency: Math.round(call.ms),
+      });
+    }
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+    return result;
+  };
 
 export const endpoint = (base: string, path: string): URL => new URL(path, base.endsWith('/') ? base : `${base}/`);
 

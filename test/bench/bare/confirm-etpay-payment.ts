@@ -1,12 +1,12 @@
 // Bare POST /v1/etpay/confirmations: the same body rules (a strict object with one `jwt` of 1-8192
 // characters), the same verification and records (etpay-result.ts) and the same answer as ours.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { ConfigError, fail, onlyKeys, readJsonObject, requestIdOf, respond, type Detail, type Result } from './common.ts';
+import { ConfigError, type Detail, fail, logged, onlyKeys, readJsonObject, requestIdOf, respond, type Result } from './common.ts';
 import { recordPaymentResult, verifyPaymentResult } from './etpay-result.ts';
 
 const BODY_KEYS = new Set(['jwt']);
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
+const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
   const requestId = requestIdOf(event, context);
   try {
     const read = readJsonObject(event);
@@ -29,3 +29,5 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
     return fail(500, error instanceof ConfigError ? 'CONFIGURATION_ERROR' : 'INTERNAL_ERROR', requestId);
   }
 };
+
+export const handler = logged(handle);

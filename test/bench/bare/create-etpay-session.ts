@@ -2,7 +2,7 @@
 // secret, ETpay call, session record in DynamoDB and answer as ours, hand-written.
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { amount, ConfigError, dynamoClient, email, endpoint, env, fail, isObject, onlyKeys, postJson, readJsonObject, requestIdOf, respond, rut, secret, text, TOKEN, type Detail, type Result } from './common.ts';
+import { amount, ConfigError, type Detail, dynamoClient, email, endpoint, env, fail, isObject, logged, onlyKeys, postJson, readJsonObject, requestIdOf, respond, type Result, rut, secret, text, TOKEN } from './common.ts';
 
 const BODY_KEYS = new Set([
   'merchant_order_id', 'order_amount', 'customer_email', 'metadata', 'user_bank_code', 'user_rut', 'is_rut_block',
@@ -30,7 +30,7 @@ const returnUrl = (value: unknown, path: string, problems: Detail[]): string | u
   return value;
 };
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
+const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
   const requestId = requestIdOf(event, context);
   try {
     const read = readJsonObject(event);
@@ -82,7 +82,7 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
       payment_cancellation_url: cancelled,
       payment_webhook_url: (webhookUrl ??= process.env.ETPAY_WEBHOOK_URL ?? '') || undefined,
     };
-    const answer = await postJson(endpoint(env('ETPAY_API_URL'), 'session/initialize'), request, {}, context, true);
+    const answer = await postJson('etpay', endpoint(env('ETPAY_API_URL'), 'session/initialize'), request, {}, context, true);
     if (!('ok' in answer)) return fail(answer.status, answer.code, requestId, undefined, 'etpay');
     const { token, signature_token: signature, terms_url: terms } = answer.ok;
     if (
@@ -122,3 +122,5 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
     return fail(500, error instanceof ConfigError ? 'CONFIGURATION_ERROR' : 'INTERNAL_ERROR', requestId);
   }
 };
+
+export const handler = logged(handle);

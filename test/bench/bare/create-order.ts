@@ -1,7 +1,7 @@
 // Bare POST /v1/orders: the same checks, secret, SkipPay call and answer as ours, hand-written.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { amount, callerOf, ConfigError, email, endpoint, env, fail, isObject, matches, onlyKeys, phone, postJson, readJsonObject, requestIdOf, respond, rut, secret, text, TOKEN, type Detail, type Result } from './common.ts';
+import { amount, callerOf, ConfigError, type Detail, email, endpoint, env, fail, isObject, logged, matches, onlyKeys, phone, postJson, readJsonObject, requestIdOf, respond, type Result, rut, secret, text, TOKEN } from './common.ts';
 import { claimKey } from './idempotency.ts';
 
 const BODY_KEYS = new Set(['reference', 'total_amount', 'provider_rut', 'customer']);
@@ -28,6 +28,7 @@ const placeOrder = async (order: Order, context: Context): Promise<Answer> => {
   const ref = order.reference ?? `CPA-${randomUUID().replaceAll('-', '').toUpperCase()}`;
   const { providerRut } = order;
   const sent = await postJson(
+    'skippay',
     endpoint(env('SKIPPAY_API_URL'), 'orders'),
     { reference: ref, total_amount: String(order.total), customer: order.customer, ...(providerRut ? { provider_rut: `${providerRut[0]}-${providerRut[1]}` } : {}) },
     { authorization: `Bearer ${skip.SKIPPAY_CLIENT_SECRET}` },
@@ -42,7 +43,7 @@ const placeOrder = async (order: Order, context: Context): Promise<Answer> => {
   return { status: 201, body: { order_token: hash, reference: ref, ...(status ? { status } : {}) } };
 };
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
+const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
   const requestId = requestIdOf(event, context);
   try {
     const read = readJsonObject(event);
@@ -89,3 +90,5 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
     return fail(500, error instanceof ConfigError ? 'CONFIGURATION_ERROR' : 'INTERNAL_ERROR', requestId);
   }
 };
+
+export const handler = logged(handle);

@@ -1,11 +1,11 @@
 // Bare POST /v1/widget-sessions: the same checks, secret, Spot call, iframe-URL checks and answer as ours.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { ConfigError, email, endpoint, env, fail, isObject, matches, onlyKeys, phone, postJson, readJsonObject, requestIdOf, respond, rut, secret, text, TOKEN, type Detail, type Result } from './common.ts';
+import { ConfigError, type Detail, email, endpoint, env, fail, isObject, logged, matches, onlyKeys, phone, postJson, readJsonObject, requestIdOf, respond, type Result, rut, secret, text, TOKEN } from './common.ts';
 
 const BODY_KEYS = new Set(['order_token', 'patient']);
 const PATIENT_KEYS = new Set(['rut', 'first_name', 'last_name', 'email', 'phone_number']);
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
+const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
   const requestId = requestIdOf(event, context);
   try {
     const read = readJsonObject(event);
@@ -35,7 +35,7 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
     const url = endpoint(env('SKIP_BACKEND_URL'), 'spot/widget');
     url.searchParams.set('public_key', publicKey);
     const { rut: patientRut, ...userData } = patient;
-    const answer = await postJson(url, { rut: patientRut, user_data: userData, ...(orderToken ? { order_token: orderToken } : {}) }, {}, context, true);
+    const answer = await postJson('skip-backend', url, { rut: patientRut, user_data: userData, ...(orderToken ? { order_token: orderToken } : {}) }, {}, context, true);
     if (!('ok' in answer)) return fail(answer.status, answer.code, requestId, undefined, 'skip-backend');
     const { widget_token: widgetToken, url: widgetUrl } = answer.ok;
     if (typeof widgetToken !== 'string' || !TOKEN.test(widgetToken) || typeof widgetUrl !== 'string' || widgetUrl.length > 4096 || !URL.canParse(widgetUrl)) {
@@ -56,3 +56,5 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
     return fail(500, error instanceof ConfigError ? 'CONFIGURATION_ERROR' : 'INTERNAL_ERROR', requestId);
   }
 };
+
+export const handler = logged(handle);

@@ -2,10 +2,10 @@
 // rules (the merchant order id as safe text of 1-64 characters, the order token URL-safe), one consistent
 // GetItem of the order's state, expired read as absent, and the same answer as ours.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { ConfigError, fail, matches, requestIdOf, respond, text, TOKEN, type Detail, type Result } from './common.ts';
+import { ConfigError, type Detail, fail, logged, matches, requestIdOf, respond, type Result, text, TOKEN } from './common.ts';
 import { getLive } from './payment-state.ts';
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
+const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
   const requestId = requestIdOf(event, context);
   try {
     const path = event.pathParameters ?? {};
@@ -26,3 +26,5 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
     return fail(500, error instanceof ConfigError ? 'CONFIGURATION_ERROR' : 'INTERNAL_ERROR', requestId);
   }
 };
+
+export const handler = logged(handle);

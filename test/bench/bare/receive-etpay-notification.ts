@@ -2,10 +2,10 @@
 // characters; other fields ETpay may add are ignored), the same verification with a payment_token required
 // and the same records (etpay-result.ts), and the same answer as ours.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { ConfigError, fail, readJsonObject, requestIdOf, respond, type Result } from './common.ts';
+import { ConfigError, fail, logged, readJsonObject, requestIdOf, respond, type Result } from './common.ts';
 import { recordPaymentResult, verifyPaymentResult } from './etpay-result.ts';
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
+const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
   const requestId = requestIdOf(event, context);
   try {
     const read = readJsonObject(event);
@@ -23,3 +23,5 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
     return fail(500, error instanceof ConfigError ? 'CONFIGURATION_ERROR' : 'INTERNAL_ERROR', requestId);
   }
 };
+
+export const handler = logged(handle);

@@ -4,7 +4,7 @@
 // raw event stored once by its id (or the sha256 of its bytes) and, on that first write, the order's state.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { ConfigError, env, fail, isObject, readBody, requestIdOf, respond, secret, TOKEN, type Result } from './common.ts';
+import { ConfigError, env, fail, isObject, logged, readBody, requestIdOf, respond, type Result, secret, TOKEN } from './common.ts';
 import { nowSeconds, RECORD_SECONDS, recordOnce, recordPaymentState, type Item } from './payment-state.ts';
 
 const SKIP_KEYS = ['SKIP_PUBLIC_KEY', 'SKIPPAY_CLIENT_ID', 'SKIPPAY_CLIENT_SECRET', 'SKIPPAY_WEBHOOK_SECRET'];
@@ -14,7 +14,7 @@ const EVENT_ID = /^[\x21-\x7E]{1,256}$/;
 const textOf = (value: unknown, max: number): string | undefined =>
   typeof value === 'string' && value.length >= 1 && value.length <= max ? value : undefined;
 
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
+const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<Result> => {
   const requestId = requestIdOf(event, context);
   try {
     const read = readBody(event);
@@ -59,3 +59,5 @@ export const handler = async (event: APIGatewayProxyEventV2, context: Context): 
     return fail(500, error instanceof ConfigError ? 'CONFIGURATION_ERROR' : 'INTERNAL_ERROR', requestId);
   }
 };
+
+export const handler = logged(handle);
