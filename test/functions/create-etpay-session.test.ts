@@ -4,6 +4,7 @@ import { ETPAY_BANK_CODES } from '#shared/etpay/bank-codes.ts';
 import { handler } from '../../functions/create-etpay-session/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { setEnvironment } from '../support/env.ts';
+import { titled } from '../support/cases.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke } from '../support/lambda.ts';
 import { json, refusedUrl, useProviderStub } from '../support/provider-stub.ts';
@@ -176,7 +177,7 @@ describe('POST /v1/etpay/sessions: upstream faults', () => {
     ['no token', () => etpay.answer(json(200, { signature_token: SIGNATURE_TOKEN })), 502, 'UPSTREAM_BAD_RESPONSE', 1],
     ['oversized', () => etpay.answer({ kind: 'stream', status: 200, bytes: 2 * 1024 * 1024 }), 502, 'UPSTREAM_BAD_RESPONSE', 1],
   ];
-  it.each(faults)('%s → %i %s', async (_name, arrange, status, code, calls) => {
+  it.each(titled(faults))('%s', async (_name, arrange, status, code, calls) => {
     arrange();
     const res = await invoke(handler, { body: full });
     expect(res.status).toBe(status);

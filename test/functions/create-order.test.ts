@@ -3,6 +3,7 @@ import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { handler } from '../../functions/create-order/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { setEnvironment } from '../support/env.ts';
+import { titled } from '../support/cases.ts';
 import { captureOutput, emfProblems } from '../support/logs.ts';
 import { invoke, lambdaContext } from '../support/lambda.ts';
 import { json, refusedUrl, useProviderStub } from '../support/provider-stub.ts';
@@ -120,7 +121,7 @@ describe('POST /v1/orders: bad input never reaches SkipPay', () => {
     ['over 16 KiB', { rawBody: JSON.stringify({ ...validOrder, pad: 'x'.repeat(17_000) }) }, 413, 'PAYLOAD_TOO_LARGE'],
     ['over 16 KiB in base64', { rawBody: JSON.stringify({ pad: 'x'.repeat(17_000) }), base64: true }, 413, 'PAYLOAD_TOO_LARGE'],
   ];
-  it.each(cases)('%s → %i %s', async (_name, options, status, code) => {
+  it.each(titled(cases))('%s', async (_name, options, status, code) => {
     const res = await invoke(handler, options);
     expect(res.status).toBe(status);
     expect(res.body.error.code).toBe(code);
@@ -180,7 +181,7 @@ describe('POST /v1/orders: upstream faults map to the contract and SkipPay is ca
     ['a 5 MiB body', () => skippay.answer({ kind: 'stream', status: 201, bytes: 5 * 1024 * 1024 }), 502, 'UPSTREAM_BAD_RESPONSE'],
     ['a redirect', () => skippay.answer({ kind: 'raw', status: 302, body: '' }), 502, 'UPSTREAM_BAD_RESPONSE'],
   ];
-  it.each(faults)('%s → %i %s', async (_name, arrange, status, code) => {
+  it.each(titled(faults))('%s', async (_name, arrange, status, code) => {
     await arrange();
     const res = await invoke(handler, { body: validOrder });
     expect(res.status).toBe(status);

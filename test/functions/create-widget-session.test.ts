@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { handler } from '../../functions/create-widget-session/handler.ts';
 import { setEnvironment } from '../support/env.ts';
+import { titled } from '../support/cases.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke } from '../support/lambda.ts';
 import { json, refusedUrl, useProviderStub } from '../support/provider-stub.ts';
@@ -124,7 +125,7 @@ describe('POST /v1/widget-sessions: upstream faults', () => {
     ['missing widget_token', () => spot.answer(json(201, { url: WIDGET })), 502, 'UPSTREAM_BAD_RESPONSE', 1],
     ['oversized', () => spot.answer({ kind: 'stream', status: 201, bytes: 3 * 1024 * 1024 }), 502, 'UPSTREAM_BAD_RESPONSE', 1],
   ];
-  it.each(faults)('%s → %i %s', async (_name, arrange, status, code, calls) => {
+  it.each(titled(faults))('%s', async (_name, arrange, status, code, calls) => {
     arrange();
     const res = await invoke(handler, { body: { order_token: 'ord_abc123', patient } });
     expect(res.status).toBe(status);
