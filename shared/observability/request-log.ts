@@ -32,7 +32,7 @@ const pendingOf = (scope: RequestScope | undefined): UpstreamReport | undefined 
  * A report rides on the current request's line. One EMF document has one set of dimension values, so a
  * second report in the same request (none of our routes makes two) sends the first out on its own lines.
  */
-const attach = (report: UpstreamReport): void => {
+export const reportUpstreamCall = (report: UpstreamReport): void => {
   const scope = currentRequest();
   if (!scope) return writeAlone(report);
   const pending = pendingOf(scope);
@@ -40,10 +40,8 @@ const attach = (report: UpstreamReport): void => {
   scope.pending = report;
 };
 
-export const reportUpstreamCall = (report: UpstreamReport): void => attach(report);
-
 /** Metrics of the request itself (no provider call), counted under `provider`. */
-export const reportMetrics = (provider: Provider, metrics: readonly MetricEntry[]): void => attach({ provider, fields: {}, metrics, level: 'info' });
+export const reportMetrics = (provider: Provider, metrics: readonly MetricEntry[]): void => reportUpstreamCall({ provider, fields: {}, metrics, level: 'info' });
 
 /** The fields the request's own line carries for what was reported during it (and forgets them). */
 export const takeRequestFields = (): Record<string, unknown> => {
