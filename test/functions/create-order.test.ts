@@ -250,12 +250,12 @@ describe('POST /v1/orders: configuration fails closed', () => {
 describe('POST /v1/orders: observability', () => {
   /** The lines written for one request (other tests' stragglers on a busy machine are not its lines). */
   const linesOf = async (body: unknown): Promise<Record<string, unknown>[]> => {
-    const before = output.lines().length;
+    const before = output.mark();
     const requestId = (await invoke(handler, { body })).headers['x-request-id'];
     expect(requestId).toEqual(expect.any(String));
-    const written = output.lines().slice(before);
-    // Shown by a failing length check: what was written instead (an empty result was seen twice in ~25
-    // full runs and not reproduced since).
+    const written = output.linesSince(before);
+    // Shown by a failing length check: what was written instead. (Counting lines, not writes, an empty
+    // result was seen twice in ~25 runs: a partial line written before could swallow ours.)
     lastWritten = `for ${String(requestId)}: ${written.join(' | ').slice(0, 2000)}`;
     return written.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.request_id === requestId);
   };

@@ -1,7 +1,16 @@
 // Captures everything written to stdout/stderr (Powertools writes JSON lines there) for leak checks.
 import { afterAll, beforeAll } from 'vitest';
 
-export const captureOutput = (): { text: () => string; lines: () => string[] } => {
+export interface CapturedOutput {
+  text: () => string;
+  lines: () => string[];
+  /** A mark to read from: what is written after it is never joined to a partial line written before. */
+  mark: () => number;
+  /** The lines of the writes made since `mark`. */
+  linesSince: (mark: number) => string[];
+}
+
+export const captureOutput = (): CapturedOutput => {
   const chunks: string[] = [];
   const originals = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
   beforeAll(() => {
@@ -18,7 +27,8 @@ export const captureOutput = (): { text: () => string; lines: () => string[] } =
     process.stdout.write = originals.out;
     process.stderr.write = originals.err;
   });
-  return { text: () => chunks.join(''), lines: () => chunks.join('').split('\n').filter(Boolean) };
+  const linesOf = (from: number) => chunks.slice(from).join('').split('\n').filter(Boolean);
+  return { text: () => chunks.join(''), lines: () => linesOf(0), mark: () => chunks.length, linesSince: linesOf };
 };
 
 /**

@@ -8,9 +8,9 @@ import { captureOutput } from '../../support/logs.ts';
 const output = captureOutput();
 
 const linesOf = async (run: () => unknown): Promise<Record<string, unknown>[]> => {
-  const before = output.lines().length;
+  const before = output.mark();
   await run();
-  return output.lines().slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return output.linesSince(before).map((line) => JSON.parse(line) as Record<string, unknown>);
 };
 
 afterEach(() => setEnvironment({ POWERTOOLS_LOG_LEVEL: undefined, AWS_LAMBDA_LOG_LEVEL: undefined, _X_AMZN_TRACE_ID: undefined }));

@@ -17,9 +17,9 @@ const call = (provider: UpstreamReport['provider'], outcome: 'ok' | 'UPSTREAM_TI
 
 /** The lines `run` writes; a request handler is run as Lambda would, with an event and a context. */
 const linesOf = async (run: (event: unknown, context: Context) => Promise<unknown>): Promise<Record<string, unknown>[]> => {
-  const before = output.lines().length;
+  const before = output.mark();
   await run(undefined, lambdaContext());
-  return output.lines().slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return output.linesSince(before).map((line) => JSON.parse(line) as Record<string, unknown>);
 };
 
 beforeEach(() => setEnvironment({ STAGE: 'staging' }));
