@@ -6,12 +6,12 @@ import * as z from 'zod/mini';
 import type { FunctionName } from '#shared/catalog.ts';
 import { chileanPhoneSchema, clpAmountSchema, emailSchema, personNameSchema, rutSchema } from '#shared/domain/index.ts';
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors.ts';
-import { confirmEtpayPaymentBody, createEtpaySessionBody, etpayNotificationBody } from '#shared/etpay/schema.ts';
+import { confirmEtpayPaymentBody, createEtpaySessionBody, etpayNotificationBody } from '#shared/routes/create-etpay-session/schema.ts';
 import { PROVIDERS } from '#shared/observability/metric-names.ts';
-import { createOrderBody, createOrderHeaders } from '#shared/orders/schema.ts';
-import { paymentStatusPath } from '#shared/payments/get-payment-status.ts';
-import { skipPayWebhookHeaders } from '#shared/webhooks/skippay-signature.ts';
-import { createWidgetSessionBody } from '#shared/widget/schema.ts';
+import { createOrderBody, createOrderHeaders } from '#shared/routes/create-order/schema.ts';
+import { paymentStatusPath } from '#shared/routes/get-payment-status/get-payment-status.ts';
+import { skipPayWebhookHeaders } from '#shared/routes/receive-skippay-webhook/skippay-signature.ts';
+import { createWidgetSessionBody } from '#shared/routes/create-widget-session/schema.ts';
 
 export interface OperationDoc {
   summary: string;

@@ -1,5 +1,5 @@
 // The contract's error codes, their HTTP status, and the one error type the core throws.
-// The error handler (contractEdge in shared/http/middlewares.ts) is the only place that turns these into responses.
+// The error handler (contractEdge in shared/http/edge.ts) is the only place that turns these into responses.
 import type { Provider } from './observability/metric-names.ts';
 
 export const ERROR_STATUS = {

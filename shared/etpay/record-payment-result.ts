@@ -7,7 +7,7 @@ import { itemId, RETENTION_SECONDS } from '../state/keys.ts';
 import { recordOnce, recordPaymentState } from '../state/payment-state.ts';
 import { expiresIn } from '../state/table.ts';
 import { verifyPaymentResult, type VerifiedPaymentResult } from './payment-result.ts';
-import type { ConfirmEtpayPaymentBody, EtpayNotificationBody } from './schema.ts';
+import type { ConfirmEtpayPaymentBody, EtpayNotificationBody } from '../routes/create-etpay-session/schema.ts';
 
 type Source = 'confirmation' | 'notification';
 

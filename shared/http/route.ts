@@ -18,7 +18,7 @@ import {
   requireJsonObject,
   type HttpEvent,
   type HttpResult,
-} from './middlewares.ts';
+} from './edge.ts';
 import { jsonResponse, type JsonResult } from './response.ts';
 import { parseRequest } from './validation.ts';
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
-import { ETPAY_BANK_CODES } from '#shared/etpay/bank-codes.ts';
+import { ETPAY_BANK_CODES } from '#shared/routes/create-etpay-session/bank-codes.ts';
 import { handler } from '../../functions/create-etpay-session/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { setEnvironment } from '../support/env.ts';

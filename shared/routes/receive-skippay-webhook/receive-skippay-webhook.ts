@@ -1,15 +1,15 @@
 // POST /v1/webhooks/skippay: verify, then store the raw event once, then move the order's state.
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { getSecret } from '../config/secrets.ts';
-import { ApiError, configurationError } from '../errors.ts';
-import type { JsonResult } from '../http/response.ts';
-import type { RouteContext } from '../http/route.ts';
-import { logger } from '../observability/logger.ts';
-import { PROVIDER_TOKEN } from '../providers/urls.ts';
-import { itemId, RETENTION_SECONDS } from '../state/keys.ts';
-import { recordOnce, recordPaymentState } from '../state/payment-state.ts';
-import { expiresIn } from '../state/table.ts';
+import { getSecret } from '../../config/secrets.ts';
+import { ApiError, configurationError } from '../../errors.ts';
+import type { JsonResult } from '../../http/response.ts';
+import type { RouteContext } from '../../http/route.ts';
+import { logger } from '../../observability/logger.ts';
+import { PROVIDER_TOKEN } from '../../providers/urls.ts';
+import { itemId, RETENTION_SECONDS } from '../../state/keys.ts';
+import { recordOnce, recordPaymentState } from '../../state/payment-state.ts';
+import { expiresIn } from '../../state/table.ts';
 import { skipPaySignatureProblem, type SkipPayWebhookHeaders } from './skippay-signature.ts';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));

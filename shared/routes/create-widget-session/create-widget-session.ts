@@ -1,8 +1,8 @@
 // The widget route's one domain call: mint a Spot widget token and hand back a checked iframe URL.
-import { getSecret } from '../config/secrets.ts';
-import type { JsonResult } from '../http/response.ts';
-import type { RouteContext } from '../http/route.ts';
-import { mintWidgetToken } from '../providers/skip-spot.ts';
+import { getSecret } from '../../config/secrets.ts';
+import type { JsonResult } from '../../http/response.ts';
+import type { RouteContext } from '../../http/route.ts';
+import { mintWidgetToken } from '../../providers/skip-spot.ts';
 import { buildIframeUrl } from './iframe-url.ts';
 import type { CreateWidgetSessionBody } from './schema.ts';
 

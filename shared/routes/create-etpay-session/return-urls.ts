@@ -1,7 +1,7 @@
 // Where ETpay sends the payer back. Compared as parsed origins against the stage's allowlist, never as
 // string prefixes, so neither `https://clinic.example.evil.example` nor `javascript:` gets through.
-import type { Stage } from '../config/settings.ts';
-import { ApiError, type ErrorDetail } from '../errors.ts';
+import type { Stage } from '../../config/settings.ts';
+import { ApiError, type ErrorDetail } from '../../errors.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 

@@ -1,11 +1,11 @@
 // The orders route's one domain call: create a SkipPay AAPD order with the stage's Skip credentials,
 // at most once per Idempotency-Key.
 import { randomUUID } from 'node:crypto';
-import { getSecret } from '../config/secrets.ts';
-import type { RouteContext } from '../http/route.ts';
-import type { JsonResult } from '../http/response.ts';
-import { createSkipPayOrder } from '../providers/skippay.ts';
-import { withIdempotencyKey } from '../state/idempotency.ts';
+import { getSecret } from '../../config/secrets.ts';
+import type { RouteContext } from '../../http/route.ts';
+import type { JsonResult } from '../../http/response.ts';
+import { createSkipPayOrder } from '../../providers/skippay.ts';
+import { withIdempotencyKey } from '../../state/idempotency.ts';
 import type { CreateOrderBody, CreateOrderHeaders } from './schema.ts';
 
 /** Unique without coordination: a clinic that sends no reference still gets one it can reconcile. */

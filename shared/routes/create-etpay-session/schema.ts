@@ -1,7 +1,7 @@
 // POST /v1/etpay/sessions: the request as the contract defines it. Strict, so a caller can never set
 // merchant_code or merchant_api_token: those come from the stage's secret only.
 import * as z from 'zod/mini';
-import { clpAmountSchema, emailSchema, rutSchema, safeTextSchema } from '../domain/index.ts';
+import { clpAmountSchema, emailSchema, rutSchema, safeTextSchema } from '../../domain/index.ts';
 import { ETPAY_BANK_CODES } from './bank-codes.ts';
 
 const returnUrl = z.string().check(z.minLength(1), z.maxLength(2048));

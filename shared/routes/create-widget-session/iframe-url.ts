@@ -1,7 +1,7 @@
 // The URL a patient's browser will load: built from Skip's answer with the URL API and checked against
 // the stage's widget origin before it leaves the server.
-import { ApiError } from '../errors.ts';
-import type { Stage } from '../config/settings.ts';
+import { ApiError } from '../../errors.ts';
+import type { Stage } from '../../config/settings.ts';
 
 export interface IframeUrlInput {
   /** Skip's `url`, as returned. */

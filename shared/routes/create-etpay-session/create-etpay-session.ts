@@ -1,13 +1,13 @@
 // The ETpay route's one domain call: open a bank-transfer session and answer with what the browser needs.
-import { getSecret } from '../config/secrets.ts';
-import { etpayRut } from '../domain/index.ts';
-import type { JsonResult } from '../http/response.ts';
-import type { RouteContext } from '../http/route.ts';
-import { initEtpaySession } from '../providers/etpay.ts';
-import { endpoint } from '../providers/urls.ts';
+import { getSecret } from '../../config/secrets.ts';
+import { etpayRut } from '../../domain/index.ts';
+import type { JsonResult } from '../../http/response.ts';
+import type { RouteContext } from '../../http/route.ts';
+import { initEtpaySession } from '../../providers/etpay.ts';
+import { endpoint } from '../../providers/urls.ts';
 import { assertReturnUrls } from './return-urls.ts';
 import type { CreateEtpaySessionBody } from './schema.ts';
-import { recordEtpaySession } from './session-store.ts';
+import { recordEtpaySession } from '../../etpay/session-store.ts';
 
 export const createEtpaySession = async (
   input: CreateEtpaySessionBody,

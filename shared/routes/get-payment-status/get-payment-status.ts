@@ -1,12 +1,12 @@
 // GET /v1/payments/etpay/{merchant_order_id} and GET /v1/payments/skippay/{order_token}: one function,
 // the provider told apart by the path parameter its route names.
 import * as z from 'zod/mini';
-import { safeTextSchema } from '../domain/index.ts';
-import { ApiError } from '../errors.ts';
-import type { JsonResult } from '../http/response.ts';
-import type { RouteContext } from '../http/route.ts';
-import { PROVIDER_TOKEN } from '../providers/urls.ts';
-import { getPaymentState } from '../state/payment-state.ts';
+import { safeTextSchema } from '../../domain/index.ts';
+import { ApiError } from '../../errors.ts';
+import type { JsonResult } from '../../http/response.ts';
+import type { RouteContext } from '../../http/route.ts';
+import { PROVIDER_TOKEN } from '../../providers/urls.ts';
+import { getPaymentState } from '../../state/payment-state.ts';
 
 /** The same rules as where the ids came from: the ETpay session request and SkipPay's order hash. */
 export const paymentStatusPath = z.object({

@@ -1,7 +1,7 @@
 // POST /v1/widget-sessions: the request as the contract defines it.
 import * as z from 'zod/mini';
-import { chileanPhoneSchema, emailSchema, personNameSchema, rutSchema } from '../domain/index.ts';
-import { TOKEN_PATTERN } from '../providers/urls.ts';
+import { chileanPhoneSchema, emailSchema, personNameSchema, rutSchema } from '../../domain/index.ts';
+import { TOKEN_PATTERN } from '../../providers/urls.ts';
 
 export const createWidgetSessionBody = z.strictObject({
   // URL-safe only, so it can never smuggle a second parameter (`&`, `=`) or a fragment (`#`) into the iframe URL.

@@ -1,6 +1,6 @@
 // POST /v1/orders: the request as the contract defines it.
 import * as z from 'zod/mini';
-import { chileanPhoneSchema, clpAmountSchema, emailSchema, personNameSchema, rutSchema } from '../domain/index.ts';
+import { chileanPhoneSchema, clpAmountSchema, emailSchema, personNameSchema, rutSchema } from '../../domain/index.ts';
 
 export const createOrderBody = z.strictObject({
   reference: z.optional(
