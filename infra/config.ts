@@ -4,10 +4,11 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { SecretName } from '../shared/catalog.ts';
 
-export const STAGES = ['staging', 'production'] as const;
-export type Stage = (typeof STAGES)[number];
+/** The stages the stack deploys; a function may also run in `local` (shared/config/settings.ts's STAGES). */
+export const DEPLOY_STAGES = ['staging', 'production'] as const;
+export type DeployStage = (typeof DEPLOY_STAGES)[number];
 
-export const stackName = (stage: Stage): string => `ClinicPaymentsApi-${stage}`;
+export const stackName = (stage: DeployStage): string => `ClinicPaymentsApi-${stage}`;
 
 /**
  * Memory of every function, from `npm run bench` (README, Performance): 70-75 MiB RSS, so memory is not the
@@ -52,7 +53,7 @@ export interface AlarmConfig {
 }
 
 export interface StageConfig {
-  stage: Stage;
+  stage: DeployStage;
   /** Hosts per stage, from Skip's "Ambientes y URLs base" (shared/provider-docs/skip-environments.es.txt). */
   skip: { payApiUrl: string; backendUrl: string; spotWidgetUrl: string };
   etpay: {
@@ -83,7 +84,7 @@ const STAGING_CLINIC_ORIGINS = ['https://staging.clinica.example'];
 // TO BE CONFIRMED: the production clinic origins.
 const PRODUCTION_CLINIC_ORIGINS = ['https://pagos.clinica.example'];
 
-export const STAGE_CONFIGS: Readonly<Record<Stage, StageConfig>> = {
+export const STAGE_CONFIGS: Readonly<Record<DeployStage, StageConfig>> = {
   staging: {
     stage: 'staging',
     skip: {
@@ -170,7 +171,7 @@ const flag = (value: unknown, key: string): boolean | undefined => {
  * The stage's config with its context overrides (keys prefixed by the stage, so one `cdk synth` of both
  * stacks cannot leak a production value into staging).
  */
-export const resolveStageConfig = (stage: Stage, read: ContextReader): StageConfig => {
+export const resolveStageConfig = (stage: DeployStage, read: ContextReader): StageConfig => {
   const base = STAGE_CONFIGS[stage];
   const get = (name: string): [unknown, string] => [read(`${stage}.${name}`), `${stage}.${name}`];
 
@@ -203,4 +204,4 @@ export const resolveStageConfig = (stage: Stage, read: ContextReader): StageConf
 };
 
 /** The deployment contract's secret names; DevOps creates the values, the stack only references them. */
-export const secretName = (stage: Stage, secret: SecretName): string => `clinic-payments/${stage}/${secret}`;
+export const secretName = (stage: DeployStage, secret: SecretName): string => `clinic-payments/${stage}/${secret}`;

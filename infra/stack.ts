@@ -12,6 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import {
   FUNCTIONS,
+  SECRET_ID_SETTING,
   routeKey,
   type FunctionName,
   type FunctionSpec,
@@ -40,9 +41,8 @@ export interface PaymentsApiStackProps extends StackProps {
 
 /** The contract's optional settings: a stage may leave them unset and the feature is then off. */
 type OptionalSetting = 'ETPAY_PAYMENT_URL' | 'ETPAY_WEBHOOK_URL';
-type SettingValues = { [S in SettingName]: S extends OptionalSetting ? string | undefined : string };
-
-const SECRET_SETTING: Record<SecretName, SettingName> = { skip: 'SKIP_SECRET_ID', etpay: 'ETPAY_SECRET_ID' };
+/** The values the stack gives a deployed stage's functions (shared/config reads them as SettingValues). */
+type DeployedSettingValues = { [S in SettingName]: S extends OptionalSetting ? string | undefined : string };
 
 /** The catalog entry ETpay's payment results are posted to; its URL becomes ETPAY_WEBHOOK_URL. */
 const ETPAY_NOTIFICATION_FUNCTION: FunctionName = 'receive-etpay-notification';
@@ -55,7 +55,7 @@ interface StageResources {
 }
 
 /** Every setting's value in this stage; only the optional ones may be unset. */
-const settingValues = (config: StageConfig, resources: StageResources): SettingValues => {
+const settingValues = (config: StageConfig, resources: StageResources): DeployedSettingValues => {
   const notifications = resources.catalog[ETPAY_NOTIFICATION_FUNCTION]?.routes[0];
   return {
     STAGE: config.stage,
@@ -77,8 +77,8 @@ const settingValues = (config: StageConfig, resources: StageResources): SettingV
 };
 
 /** Exactly the settings the catalog lists for the function, minus optional ones the stage leaves unset. */
-const functionEnvironment = (name: string, spec: FunctionSpec, values: SettingValues): Record<string, string> => {
-  for (const [secret, setting] of Object.entries(SECRET_SETTING) as [SecretName, SettingName][]) {
+const functionEnvironment = (name: string, spec: FunctionSpec, values: DeployedSettingValues): Record<string, string> => {
+  for (const [secret, setting] of Object.entries(SECRET_ID_SETTING) as [SecretName, SettingName][]) {
     if (spec.settings.includes(setting) !== (spec.secret === secret)) {
       throw new Error(`${name}: ${setting} in settings and secret '${secret}' must go together`);
     }

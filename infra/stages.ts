@@ -2,7 +2,7 @@
 // app.ts so the tests build exactly what `cdk synth` builds, without synthesising on import.
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { STAGES, resolveStageConfig, stackName, type Stage } from './config.ts';
+import { DEPLOY_STAGES, resolveStageConfig, stackName, type DeployStage } from './config.ts';
 import { PaymentsApiStack, type PaymentsApiStackProps } from './stack.ts';
 
 export interface PaymentsApiAppProps extends AppProps {
@@ -12,14 +12,14 @@ export interface PaymentsApiAppProps extends AppProps {
 
 export interface PaymentsApiApp {
   app: App;
-  stacks: Record<Stage, PaymentsApiStack>;
+  stacks: Record<DeployStage, PaymentsApiStack>;
 }
 
 export const createPaymentsApiApp = (props: PaymentsApiAppProps = {}): PaymentsApiApp => {
   const { bundleDir, functions, ...appProps } = props;
   const app = new App(appProps);
   const read = (key: string): unknown => app.node.tryGetContext(key);
-  const make = (stage: Stage): PaymentsApiStack =>
+  const make = (stage: DeployStage): PaymentsApiStack =>
     // No env: account- and region-agnostic, so synth needs no credentials and does no lookups.
     new PaymentsApiStack(app, stackName(stage), {
       description: `Clinic payments API (${stage}): HTTP API, one function per route, alarms`,
@@ -27,7 +27,7 @@ export const createPaymentsApiApp = (props: PaymentsApiAppProps = {}): PaymentsA
       ...(bundleDir === undefined ? {} : { bundleDir }),
       ...(functions === undefined ? {} : { functions }),
     });
-  const stacks = Object.fromEntries(STAGES.map((stage) => [stage, make(stage)])) as Record<Stage, PaymentsApiStack>;
+  const stacks = Object.fromEntries(DEPLOY_STAGES.map((stage) => [stage, make(stage)])) as Record<DeployStage, PaymentsApiStack>;
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stacks };
 };

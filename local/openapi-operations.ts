@@ -1,17 +1,20 @@
-// What the OpenAPI document says about each catalog function. Request schemas are the very objects the
-// handlers in functions/ validate with; the handlers have no response schemas, so the success and error
-// bodies are described here and test/local/server.test.ts parses real answers with them (strictly), so a
-// handler that starts returning another shape fails a test instead of drifting from the document.
+// What the OpenAPI document says about each catalog function. Request and response schemas are the very
+// objects the routes declare (shared/routes/<name>/schema.ts): the handlers validate with the first, their
+// domain calls' return types come from the second, and test/local/server.test.ts parses real answers with
+// them (strictly). What is added here is prose: summaries, descriptions, field docs.
 import * as z from 'zod/mini';
 import type { FunctionName } from '#shared/catalog.ts';
 import { chileanPhoneSchema, clpAmountSchema, emailSchema, personNameSchema, rutSchema } from '#shared/domain/index.ts';
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors.ts';
-import { confirmEtpayPaymentBody, createEtpaySessionBody, etpayNotificationBody } from '#shared/routes/create-etpay-session/schema.ts';
-import { PROVIDERS } from '#shared/observability/metric-names.ts';
-import { createOrderBody, createOrderHeaders } from '#shared/routes/create-order/schema.ts';
-import { paymentStatusPath } from '#shared/routes/get-payment-status/get-payment-status.ts';
-import { skipPayWebhookHeaders } from '#shared/routes/receive-skippay-webhook/skippay-signature.ts';
-import { createWidgetSessionBody } from '#shared/routes/create-widget-session/schema.ts';
+import type { RouteResponse } from '#shared/http/response.ts';
+import { PROVIDERS } from '#shared/providers/provider.ts';
+import { confirmEtpayPaymentBody, confirmEtpayPaymentResponse } from '#shared/routes/confirm-etpay-payment/schema.ts';
+import { createEtpaySessionBody, createEtpaySessionResponse } from '#shared/routes/create-etpay-session/schema.ts';
+import { createOrderBody, createOrderHeaders, createOrderResponse } from '#shared/routes/create-order/schema.ts';
+import { createWidgetSessionBody, createWidgetSessionResponse } from '#shared/routes/create-widget-session/schema.ts';
+import { getPaymentStatusPath, getPaymentStatusResponse } from '#shared/routes/get-payment-status/schema.ts';
+import { receiveEtpayNotificationBody, receiveEtpayNotificationResponse } from '#shared/routes/receive-etpay-notification/schema.ts';
+import { receiveSkipPayWebhookHeaders, receiveSkipPayWebhookResponse } from '#shared/routes/receive-skippay-webhook/schema.ts';
 
 export interface OperationDoc {
   summary: string;
@@ -24,37 +27,11 @@ export interface OperationDoc {
   headers?: z.ZodMiniType;
   /** The handler's path-parameter schema: an object with one property per `{name}` of its routes. */
   path?: z.ZodMiniType;
-  success: { status: number; description: string; schema: z.ZodMiniType };
+  /** The route's declared success answer and what it means. */
+  success: RouteResponse & { description: string };
   /** Codes this route can answer beyond those its shape implies (see `errorCodesOf` in openapi.ts). */
   extraErrors: ErrorCode[];
 }
-
-const received = z.strictObject({ received: z.literal(true) });
-
-export const RESPONSES = {
-  order: z.strictObject({ order_token: z.string(), reference: z.string(), status: z.optional(z.string()) }),
-  widgetSession: z.strictObject({ widget_token: z.string(), iframe_url: z.url(), widget_origin: z.url() }),
-  etpaySession: z.strictObject({
-    token: z.string(),
-    terms_url: z.optional(z.url()),
-    merchant_order_id: z.string(),
-    payment_url: z.optional(z.url()),
-  }),
-  etpayConfirmation: z.strictObject({
-    merchant_order_id: z.string(),
-    order_amount: z.int(),
-    payment_status: z.string(),
-    paid: z.boolean(),
-  }),
-  received,
-  paymentState: z.strictObject({
-    provider: z.enum(['etpay', 'skippay']),
-    id: z.string(),
-    status: z.string(),
-    paid: z.boolean(),
-    updated_at: z.iso.datetime(),
-  }),
-};
 
 /** The contract's one error body; `code` lists every code of shared/errors.ts. */
 export const errorBody = z.strictObject({
@@ -86,7 +63,7 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
     tag: 'Skip',
     body: createOrderBody,
     headers: createOrderHeaders,
-    success: { status: 201, description: 'The order: `order_token` is SkipPay\'s order hash, for the widget.', schema: RESPONSES.order },
+    success: { ...createOrderResponse, description: 'The order: `order_token` is SkipPay\'s order hash, for the widget.' },
     extraErrors: ['IDEMPOTENCY_CONFLICT', 'IDEMPOTENCY_KEY_REUSED'],
   },
   'create-widget-session': {
@@ -94,7 +71,7 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
     description: `${AAPD_PATIENT} With \`order_token\` the widget runs the AAPD flow, without it a standard Spot registration. Load \`iframe_url\` in an iframe and accept its \`postMessage\` events only when \`event.origin === widget_origin\`.`,
     tag: 'Skip',
     body: createWidgetSessionBody,
-    success: { status: 201, description: 'The iframe URL (already carrying the order token) and the origin to check.', schema: RESPONSES.widgetSession },
+    success: { ...createWidgetSessionResponse, description: 'The iframe URL (already carrying the order token) and the origin to check.' },
     extraErrors: [],
   },
   'create-etpay-session': {
@@ -103,7 +80,7 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
       'Opens the session with the merchant\'s credentials. Return URLs must be https on an origin the stage allows. `payment_url` is present where the stage has a payment page URL; redirect the payer there.',
     tag: 'ETpay',
     body: createEtpaySessionBody,
-    success: { status: 201, description: 'The session; its signature token stays on the server.', schema: RESPONSES.etpaySession },
+    success: { ...createEtpaySessionResponse, description: 'The session; its signature token stays on the server.' },
     extraErrors: [],
   },
   'confirm-etpay-payment': {
@@ -111,15 +88,15 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
     description: 'Send the `jwt` query parameter ETpay added to the return URL. `paid` is true only for `payment_status` "success".',
     tag: 'ETpay',
     body: confirmEtpayPaymentBody,
-    success: { status: 200, description: 'The verified result.', schema: RESPONSES.etpayConfirmation },
+    success: { ...confirmEtpayPaymentResponse, description: 'The verified result.' },
     extraErrors: ['INVALID_SIGNATURE'],
   },
   'receive-etpay-notification': {
     summary: 'ETpay\'s payment notification (called by ETpay)',
     description: 'Verified like a confirmation and recorded once per payment token. Not for clinic frontends.',
     tag: 'ETpay',
-    body: etpayNotificationBody,
-    success: { status: 200, description: 'Acknowledged (repeats too).', schema: RESPONSES.received },
+    body: receiveEtpayNotificationBody,
+    success: { ...receiveEtpayNotificationResponse, description: 'Acknowledged (repeats too).' },
     extraErrors: ['INVALID_SIGNATURE'],
   },
   'receive-skippay-webhook': {
@@ -128,16 +105,16 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
       'Verified before parsing: `X-Gokeipay-Signature` (or the legacy `X-Skippay-Signature`) is `sha256=<hex HMAC-SHA256 of the raw body>`. Stored once; unknown event types are accepted. Not for clinic frontends.',
     tag: 'Skip',
     rawBody: { type: 'object', description: 'A SkipPay event, e.g. `{"id", "type": "order.paid", "created_at", "data": {"hash", "status"}}`.' },
-    headers: skipPayWebhookHeaders,
-    success: { status: 200, description: 'Acknowledged (repeats too).', schema: RESPONSES.received },
+    headers: receiveSkipPayWebhookHeaders,
+    success: { ...receiveSkipPayWebhookResponse, description: 'Acknowledged (repeats too).' },
     extraErrors: ['INVALID_SIGNATURE'],
   },
   'get-payment-status': {
     summary: 'The latest known state of a payment',
     description: 'From the provider notifications and confirmations recorded so far.',
     tag: 'Payment state',
-    path: paymentStatusPath,
-    success: { status: 200, description: 'The latest state.', schema: RESPONSES.paymentState },
+    path: getPaymentStatusPath,
+    success: { ...getPaymentStatusResponse, description: 'The latest state.' },
     extraErrors: ['NOT_FOUND'],
   },
 };

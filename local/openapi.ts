@@ -6,15 +6,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
-import { FUNCTIONS, type FunctionName } from '#shared/catalog.ts';
+import { FUNCTIONS, type FunctionName, type FunctionSpec, type RouteSpec } from '#shared/catalog.ts';
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors.ts';
 import { errorBody, FIELD_DOCS, OPERATIONS, type OperationDoc } from './openapi-operations.ts';
-import { routesOf, type CatalogEntry, type RouteLike } from './router.ts';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('./openapi.json', import.meta.url));
 
 type Json = Record<string, unknown>;
-type Spec = CatalogEntry & { public?: boolean; settings: readonly string[] };
 
 /** One JSON Schema per zod schema, without the per-document `$schema` (OpenAPI 3.1's dialect applies). */
 const jsonSchemaOf = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
@@ -40,7 +38,7 @@ const PROVIDER_SETTINGS = ['SKIPPAY_API_URL', 'SKIP_BACKEND_URL', 'ETPAY_API_URL
 const UPSTREAM_CODES: ErrorCode[] = ['UPSTREAM_REJECTED', 'UPSTREAM_AUTH_FAILED', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'];
 
 /** Every code a route can answer, from what it is (POST, behind the authorizer, calling a provider) and its extras. */
-export const errorCodesOf = (route: RouteLike, spec: Spec, doc: OperationDoc): ErrorCode[] => {
+export const errorCodesOf = (route: RouteSpec, spec: FunctionSpec, doc: OperationDoc): ErrorCode[] => {
   const codes = new Set<ErrorCode>(['CONFIGURATION_ERROR', 'INTERNAL_ERROR', ...doc.extraErrors]);
   if (route.method === 'POST') for (const code of ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] as const) codes.add(code);
   if (doc.body || doc.headers || doc.path) codes.add('VALIDATION_ERROR');
@@ -65,7 +63,7 @@ const errorResponses = (codes: readonly ErrorCode[]): Json => {
   );
 };
 
-const parametersOf = (route: RouteLike, doc: OperationDoc): Json[] => {
+const parametersOf = (route: RouteSpec, doc: OperationDoc): Json[] => {
   const pathProps = (doc.path ? jsonSchemaOf(doc.path, 'input').properties : undefined) as Record<string, Json> | undefined;
   const pathParams = [...route.path.matchAll(/\{([\w-]+)\+?\}/g)].map(([, name = '']) => ({
     name,
@@ -84,7 +82,7 @@ const parametersOf = (route: RouteLike, doc: OperationDoc): Json[] => {
   return [...pathParams, ...headerParams];
 };
 
-const operationOf = (name: FunctionName, route: RouteLike, spec: Spec, multiRoute: boolean): Json => {
+const operationOf = (name: FunctionName, route: RouteSpec, spec: FunctionSpec, multiRoute: boolean): Json => {
   const doc = OPERATIONS[name];
   const suffix = multiRoute ? pascal(route.path.split('/').filter((s) => s && !s.startsWith('{')).at(-1) ?? '') : '';
   const parameters = parametersOf(route, doc);
@@ -112,11 +110,11 @@ const operationOf = (name: FunctionName, route: RouteLike, spec: Spec, multiRout
 export const buildOpenApiDocument = (): Json => {
   const paths: Record<string, Json> = {};
   const schemas: Record<string, Json> = { Error: jsonSchemaOf(errorBody, 'output') };
-  for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, Spec][]) {
+  for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
     const doc = OPERATIONS[name];
-    const routes = routesOf(spec);
+    const { routes } = spec;
     if (doc.body) schemas[`${pascal(name)}Request`] = jsonSchemaOf(doc.body, 'input');
-    schemas[`${pascal(name)}Response`] = jsonSchemaOf(doc.success.schema, 'output');
+    schemas[`${pascal(name)}Response`] = jsonSchemaOf(doc.success.body, 'output');
     for (const route of routes) {
       paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(name, route, spec, routes.length > 1) };
     }

@@ -3,22 +3,7 @@
 // a known path with another method is simply not found (HTTP API has no 405).
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-
-export interface RouteLike {
-  method: string;
-  path: string;
-}
-
-/** A catalog entry as far as routing cares, in either shape the catalog has had. */
-export interface CatalogEntry {
-  routes?: readonly RouteLike[];
-  method?: string;
-  path?: string;
-}
-
-/** The only place that knows how a catalog entry lists its routes. */
-export const routesOf = (spec: CatalogEntry): RouteLike[] =>
-  spec.routes ? [...spec.routes] : spec.method && spec.path ? [{ method: spec.method, path: spec.path }] : [];
+import type { FunctionSpec } from '#shared/catalog.ts';
 
 type Segment = { kind: 'literal'; text: string } | { kind: 'param'; name: string } | { kind: 'greedy'; name: string };
 
@@ -59,10 +44,10 @@ const bySpecificity = (a: LocalRoute, b: LocalRoute): number => {
   return 0;
 };
 
-export const compileRoutes = (catalog: Readonly<Record<string, CatalogEntry>>): LocalRoute[] =>
+export const compileRoutes = (catalog: Readonly<Record<string, Pick<FunctionSpec, 'routes'>>>): LocalRoute[] =>
   Object.entries(catalog)
     .flatMap(([functionName, spec]) =>
-      routesOf(spec).map((route) => ({
+      spec.routes.map((route) => ({
         functionName,
         method: route.method.toUpperCase(),
         path: route.path,

@@ -1,11 +1,10 @@
 // The `local` stage: the provider sandbox, the Secrets Manager stand-in and the payment-state table, all on
 // loopback, and the environment the functions read, set the way the stack sets a Lambda's. Nothing here
 // is a second implementation: the functions read settings and secrets through their usual code.
-import { FUNCTIONS } from '#shared/catalog.ts';
+import { FUNCTIONS, type FunctionName } from '#shared/catalog.ts';
 import { sandboxSecrets, SANDBOX_SECRET_IDS, SANDBOX_SKIP_SECRET, startSandbox, type Sandbox } from './sandbox/index.ts';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from './secrets-manager-standin.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo.ts';
-import { routesOf, type CatalogEntry } from './router.ts';
 
 export interface StandIns {
   sandbox: Sandbox;
@@ -35,12 +34,8 @@ export const closeStandIns = async (standIns: StandIns): Promise<void> => {
   await Promise.all([standIns.secretsManager.close(), standIns.dynamo.close()]);
 };
 
-/** The URL of a catalog function's first route on `apiOrigin`, if the catalog has that function. */
-const routeUrl = (apiOrigin: string, functionName: string): string | undefined => {
-  const spec = (FUNCTIONS as Readonly<Record<string, CatalogEntry>>)[functionName];
-  const path = spec ? routesOf(spec)[0]?.path : undefined;
-  return path === undefined ? undefined : `${apiOrigin}${path}`;
-};
+/** The URL of a catalog function's first route on `apiOrigin`. */
+const routeUrl = (apiOrigin: string, functionName: FunctionName): string => `${apiOrigin}${FUNCTIONS[functionName].routes[0].path}`;
 
 /**
  * Every variable the functions of the local stage read (the deployment contract's list), for this run.
@@ -77,7 +72,7 @@ export const localStageEnvironment = (standIns: StandIns, apiOrigin: string, cli
 /** The sandbox's SkipPay webhook, signed with the local Skip secret, to our own webhook route. */
 export const connectSkipPayWebhook = (sandbox: Sandbox, apiOrigin: string): void => {
   const url = routeUrl(apiOrigin, 'receive-skippay-webhook');
-  sandbox.setSkippayWebhook(url === undefined ? undefined : { url, secret: SANDBOX_SKIP_SECRET.SKIPPAY_WEBHOOK_SECRET });
+  sandbox.setSkippayWebhook({ url, secret: SANDBOX_SKIP_SECRET.SKIPPAY_WEBHOOK_SECRET });
 };
 
 /** Sets the variables (undefined unsets) and returns how to put the previous values back. */

@@ -1,6 +1,6 @@
 // The one list of the API's routes and the Lambda functions behind them. The build, the stack and the
 // local server all read it, so a route, its bundle, its secret and its settings cannot drift apart.
-import type { Provider } from './observability/metric-names.ts';
+import type { Provider } from './providers/provider.ts';
 
 /** Settings a function may read from its environment (see shared/config). */
 export type SettingName =
@@ -19,6 +19,9 @@ export type SettingName =
 
 export type SecretName = 'skip' | 'etpay';
 
+/** The setting that names each secret's Secrets Manager id: a function with a `secret` lists it. */
+export const SECRET_ID_SETTING = { skip: 'SKIP_SECRET_ID', etpay: 'ETPAY_SECRET_ID' } as const satisfies Record<SecretName, SettingName>;
+
 /** Single-item DynamoDB actions on the payments table (no scans or queries anywhere). */
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
@@ -36,7 +39,7 @@ export interface FunctionSpec {
   routes: readonly RouteSpec[];
   /** The upstream it calls or whose flow it serves (metrics dimension), if any. */
   provider?: Provider;
-  /** The one Secrets Manager secret it may read. */
+  /** The one Secrets Manager secret it may read (`ctx.secret()` in its route). */
   secret?: SecretName;
   /** Environment variables it reads; optional ones may be absent. */
   settings: readonly SettingName[];

@@ -1,6 +1,6 @@
 // The contract's error codes, their HTTP status, and the one error type the core throws.
 // The error handler (contractEdge in shared/http/edge.ts) is the only place that turns these into responses.
-import type { Provider } from './observability/metric-names.ts';
+import type { Provider } from './providers/provider.ts';
 
 export const ERROR_STATUS = {
   INVALID_JSON: 400,

@@ -1,10 +1,11 @@
 // POST /v1/widget-sessions — mint a Spot widget token and the iframe URL.
 import { jsonRoute } from '#shared/http/route.ts';
 import { createWidgetSession } from '#shared/routes/create-widget-session/create-widget-session.ts';
-import { createWidgetSessionBody } from '#shared/routes/create-widget-session/schema.ts';
+import { createWidgetSessionBody, createWidgetSessionResponse } from '#shared/routes/create-widget-session/schema.ts';
 
 export const handler = jsonRoute({
   name: 'create-widget-session',
   body: createWidgetSessionBody,
+  response: createWidgetSessionResponse,
   handle: createWidgetSession,
 });

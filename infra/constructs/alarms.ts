@@ -13,11 +13,10 @@ import {
   Dimension,
   METRICS_NAMESPACE,
   MetricName,
-  PROVIDERS,
   SERVICE_NAME,
-  type Provider,
 } from '../../shared/observability/metric-names.ts';
-import type { AlarmConfig, Stage } from '../config.ts';
+import { PROVIDERS, type Provider } from '../../shared/providers/provider.ts';
+import type { AlarmConfig, DeployStage } from '../config.ts';
 
 /** One runbook section per slug, in README.md (`### Runbook: <slug>`). */
 export const ALARM_SLUGS = [
@@ -47,7 +46,7 @@ export interface MonitoredFunction {
 }
 
 export interface PaymentsAlarmsProps {
-  stage: Stage;
+  stage: DeployStage;
   config: AlarmConfig;
   functions: readonly MonitoredFunction[];
   apiStage: apigwv2.IHttpStage;

@@ -5,10 +5,10 @@ import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer, HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import type { AuthorizerConfig, Stage } from '../config.ts';
+import type { AuthorizerConfig, DeployStage } from '../config.ts';
 
 export interface ClinicAuthorizerProps {
-  stage: Stage;
+  stage: DeployStage;
   /** Unset means the Cognito pool (validation has already refused that for production). */
   config: AuthorizerConfig | undefined;
 }

@@ -6,13 +6,13 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '../../shared/state/keys.ts';
 import type { TableAction } from '../../shared/catalog.ts';
-import type { Stage } from '../config.ts';
+import type { DeployStage } from '../config.ts';
 
 
 export class PaymentsTable extends Construct {
   readonly table: dynamodb.Table;
 
-  constructor(scope: Construct, id: string, props: { stage: Stage }) {
+  constructor(scope: Construct, id: string, props: { stage: DeployStage }) {
     super(scope, id);
     const production = props.stage === 'production';
     this.table = new dynamodb.Table(this, 'Table', {

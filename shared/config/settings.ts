@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import type { SettingName } from '../catalog.ts';
 import { configurationError } from '../errors.ts';
 
+/** Every stage a function may run in: the deployed ones (infra/config.ts's DEPLOY_STAGES) and `local`. */
 export const STAGES = ['local', 'staging', 'production'] as const;
 export type Stage = (typeof STAGES)[number];
 

@@ -4,8 +4,11 @@
 import { decodeJwt, errors, jwtVerify, type JWTPayload } from 'jose';
 import * as z from 'zod/mini';
 import { ApiError } from '../errors.ts';
-import { PROVIDER_TOKEN } from '../providers/urls.ts';
+import { providerTokenSchema } from '../domain/provider-token.ts';
 import { findEtpaySession, type EtpaySessionRecord } from './session-store.ts';
+
+/** ETpay's payment-result JWT, as the browser or ETpay hands it over; its claims are checked after the signature. */
+export const paymentResultJwt = z.string().check(z.minLength(1), z.maxLength(8192));
 
 /** Servers' clocks drift a little; `exp` is honoured with this much slack. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -13,7 +16,7 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 const OPAQUE_ID = z.string().check(z.regex(/^[\x21-\x7E]{1,256}$/, 'must be 1-256 printable characters'));
 
 const resultClaims = z.object({
-  session_token: PROVIDER_TOKEN,
+  session_token: providerTokenSchema,
   payment_status: z.string().check(z.minLength(1), z.maxLength(64)),
   payment_token: z.optional(OPAQUE_ID),
   merchant_order_id: z.optional(z.string()),
@@ -37,7 +40,7 @@ const unverifiedSessionToken = (jwt: string): string => {
   } catch {
     throw invalid('not a JWT');
   }
-  const token = PROVIDER_TOKEN.safeParse(claims.session_token);
+  const token = providerTokenSchema.safeParse(claims.session_token);
   if (!token.success) throw invalid('no usable session_token claim');
   return token.data;
 };

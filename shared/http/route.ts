@@ -1,63 +1,67 @@
 // A route is one schema, one domain call and this wiring. Handlers in functions/ only call one of the
 // builders: jsonRoute (a JSON object body), rawBodyRoute (the body's exact bytes, for signed provider
-// webhooks) or getRoute (validated path parameters). All three share contractEdge and its one error handler.
+// webhooks) or getRoute (validated path parameters). All three share contractEdge and its one error handler,
+// and hand the domain call what every route needs: its settings, its secret, its time budget, its caller.
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
-import { FUNCTIONS, routeKey, type FunctionName, type FunctionSpec, type SettingName } from '../catalog.ts';
-import { loadSettings, type Settings } from '../config/settings.ts';
-import { ApiError } from '../errors.ts';
+import { FUNCTIONS, routeKey, SECRET_ID_SETTING, type FunctionName, type FunctionSpec, type SecretName, type SettingName } from '../catalog.ts';
+import { getSecret, type SecretValues } from '../config/secrets.ts';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS, loadSettings, type Settings } from '../config/settings.ts';
+import { ApiError, configurationError } from '../errors.ts';
 import { withRequestLog } from '../observability/request-log.ts';
-import type { Provider } from '../observability/metric-names.ts';
-import {
-  contractEdge,
-  jsonBodyGuard,
-  rawBodyOf,
-  requestIdOf,
-  requireJsonObject,
-  type HttpEvent,
-  type HttpResult,
-} from './edge.ts';
-import { jsonResponse, type JsonResult } from './response.ts';
-import { parseRequest } from './validation.ts';
+import type { CallBudget } from '../providers/http-client.ts';
+import type { Provider } from '../providers/provider.ts';
+import { bodyGuard, requireJsonObject } from './body-guard.ts';
+import { contractEdge, type HttpEvent, type HttpResult } from './edge.ts';
+import { jsonResponse, type RouteResponse, type RouteResult } from './response.ts';
+import { invalidRequest } from './validation.ts';
 
-type SettingsOf<F extends FunctionName> = Settings<(typeof FUNCTIONS)[F]['settings'][number]>;
+type SpecOf<F extends FunctionName> = (typeof FUNCTIONS)[F];
+type SettingsOf<F extends FunctionName> = Settings<SpecOf<F>['settings'][number]>;
+/** The catalog's `secret` of the function; `never` for a function that has none. */
+type SecretOf<F extends FunctionName> = SpecOf<F> extends { secret: infer S extends SecretName } ? SecretValues[S] : never;
 
 /** Leave this much of the Lambda's time to answer after the last provider call gives up. */
 const RESPONSE_MARGIN_MS = 500;
 
 export interface RouteContext<F extends FunctionName, H = unknown> {
-  requestId: string;
   settings: SettingsOf<F>;
   headers: H;
-  /** Epoch ms by which every provider call must have ended (the Lambda's own deadline, less a margin). */
-  deadline: number;
+  /** The function's one secret (the catalog's `secret`), fetched on first call: after validation. */
+  secret: () => Promise<SecretOf<F>>;
+  /** For every provider call: UPSTREAM_TIMEOUT_MS, and the Lambda's own deadline less a margin. */
+  budget: CallBudget;
   /** The authenticated caller (`iss|sub` of the clinic JWT), where API Gateway's authorizer ran. */
   caller: string | undefined;
   lambdaContext: Context;
 }
 
-export interface JsonRouteDefinition<F extends FunctionName, B extends z.ZodMiniType, H extends z.ZodMiniType> {
+export interface JsonRouteDefinition<F extends FunctionName, B extends z.ZodMiniType, H extends z.ZodMiniType, R extends RouteResponse> {
   name: F;
   body: B;
   /** Validated request headers (lower-case names), reported under `headers.*`. */
   headers?: H;
-  handle: (input: z.output<B>, ctx: RouteContext<F, z.output<H>>) => Promise<JsonResult>;
+  /** The success answer (shared/routes/<name>/schema.ts): its status and body type the domain call's result. */
+  response: R;
+  handle: (input: z.output<B>, ctx: RouteContext<F, z.output<H>>) => Promise<RouteResult<R>>;
 }
 
-export interface RawBodyRouteDefinition<F extends FunctionName, H extends z.ZodMiniType> {
+export interface RawBodyRouteDefinition<F extends FunctionName, H extends z.ZodMiniType, R extends RouteResponse> {
   name: F;
   headers?: H;
+  response: R;
   /** Gets the body's exact bytes, unparsed: a signature over them is checked before anything reads them. */
-  handle: (raw: Buffer, ctx: RouteContext<F, z.output<H>>) => Promise<JsonResult>;
+  handle: (raw: Buffer, ctx: RouteContext<F, z.output<H>>) => Promise<RouteResult<R>>;
 }
 
-export interface GetRouteDefinition<F extends FunctionName, P extends z.ZodMiniType> {
+export interface GetRouteDefinition<F extends FunctionName, P extends z.ZodMiniType, R extends RouteResponse> {
   name: F;
   /** Validated `event.pathParameters`, reported under `path.*`. */
   path: P;
-  handle: (params: z.output<P>, ctx: RouteContext<F>) => Promise<JsonResult>;
+  response: R;
+  handle: (params: z.output<P>, ctx: RouteContext<F>) => Promise<RouteResult<R>>;
 }
 
 const deadlineOf = (context: Context | undefined): number => {
@@ -65,15 +69,14 @@ const deadlineOf = (context: Context | undefined): number => {
   return Date.now() + Math.max(0, remaining - RESPONSE_MARGIN_MS);
 };
 
-const claimOf = (claims: unknown, name: string): string | undefined => {
-  const value = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>)[name] : undefined;
+const claimOf = (claims: Record<string, unknown> | undefined, name: string): string | undefined => {
+  const value = claims?.[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
 /** HTTP API's JWT authorizer puts the verified claims at requestContext.authorizer.jwt.claims. */
 const callerOf = (event: HttpEvent): string | undefined => {
-  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: unknown } } } | undefined)?.authorizer;
-  const claims = authorizer?.jwt?.claims;
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
   const subject = claimOf(claims, 'sub') ?? claimOf(claims, 'client_id');
   return subject === undefined ? undefined : `${claimOf(claims, 'iss') ?? ''}|${subject}`;
 };
@@ -87,54 +90,70 @@ const providerOf =
 /** The middleware every route starts with. */
 const edge = (spec: FunctionSpec) => middy<HttpEvent, HttpResult>().use(contractEdge(providerOf(spec)));
 
-const routeContext = <F extends FunctionName, H>(name: F, event: HttpEvent, context: Context, headers: H): RouteContext<F, H> => ({
-  requestId: requestIdOf(event, context),
-  settings: loadSettings<SettingName>(FUNCTIONS[name].settings),
-  headers,
-  deadline: deadlineOf(context),
-  caller: callerOf(event),
-  lambdaContext: context,
-});
+const routeContext = <F extends FunctionName, H>(name: F, event: HttpEvent, context: Context, headers: H): RouteContext<F, H> => {
+  const spec: FunctionSpec = FUNCTIONS[name];
+  const settings = loadSettings<SettingName>(spec.settings);
+  return {
+    settings,
+    headers,
+    secret: () => {
+      if (!spec.secret) return Promise.reject(configurationError(`catalog: ${name} has no secret`));
+      return getSecret(spec.secret, settings[SECRET_ID_SETTING[spec.secret]], settings.STAGE) as Promise<SecretOf<F>>;
+    },
+    budget: {
+      // Only functions that call a provider list UPSTREAM_TIMEOUT_MS.
+      timeoutMs: settings.UPSTREAM_TIMEOUT_MS ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
+      deadline: deadlineOf(context),
+    },
+    caller: callerOf(event),
+    lambdaContext: context,
+  };
+};
 
 /** A POST route with a JSON object body. */
-export const jsonRoute = <F extends FunctionName, B extends z.ZodMiniType, H extends z.ZodMiniType>(
-  definition: JsonRouteDefinition<F, B, H>,
+export const jsonRoute = <F extends FunctionName, B extends z.ZodMiniType, H extends z.ZodMiniType, R extends RouteResponse>(
+  definition: JsonRouteDefinition<F, B, H, R>,
 ) =>
   // What Lambda calls: the route's middy chain, inside the request's one log line.
   withRequestLog(
     edge(FUNCTIONS[definition.name])
-      .use(jsonBodyGuard())
+      .use(bodyGuard())
       .use(httpJsonBodyParser())
       .use(requireJsonObject())
       .handler(async (event, context) => {
-        const parsed = parseRequest({ body: [definition.body, event.body], headers: [definition.headers, event.headers ?? {}] });
-        const ctx = routeContext(definition.name, event, context, parsed.headers as z.output<H>);
-        return jsonResponse(await definition.handle(parsed.body as z.output<B>, ctx), ctx.requestId);
+        const body = definition.body.safeParse(event.body);
+        const headers = definition.headers?.safeParse(event.headers ?? {});
+        if (!body.success || headers?.success === false) throw invalidRequest([body, 'body'], [headers, 'headers']);
+        // Without a header schema the route reads no headers (H's output is then `unknown`).
+        const ctx = routeContext(definition.name, event, context, headers?.data as z.output<H>);
+        return jsonResponse(await definition.handle(body.data, ctx));
       }),
   );
 
 /** A POST route whose handler gets the body's exact bytes: same content-type and size rules, no parsing. */
-export const rawBodyRoute = <F extends FunctionName, H extends z.ZodMiniType>(definition: RawBodyRouteDefinition<F, H>) =>
+export const rawBodyRoute = <F extends FunctionName, H extends z.ZodMiniType, R extends RouteResponse>(
+  definition: RawBodyRouteDefinition<F, H, R>,
+) =>
   // What Lambda calls: the route's middy chain, inside the request's one log line.
   withRequestLog(
     edge(FUNCTIONS[definition.name])
-      .use(jsonBodyGuard())
+      .use(bodyGuard())
       .handler(async (event, context) => {
-        const parsed = parseRequest({ headers: [definition.headers, event.headers ?? {}] });
-        const raw = rawBodyOf(event);
-        if (!raw) throw new ApiError('INTERNAL_ERROR', { reason: 'raw body not kept by jsonBodyGuard' });
-        const ctx = routeContext(definition.name, event, context, parsed.headers as z.output<H>);
-        return jsonResponse(await definition.handle(raw, ctx), ctx.requestId);
+        const headers = definition.headers?.safeParse(event.headers ?? {});
+        if (headers?.success === false) throw invalidRequest([headers, 'headers']);
+        if (!event.rawBody) throw new ApiError('INTERNAL_ERROR', { reason: 'raw body not kept by bodyGuard' });
+        const ctx = routeContext(definition.name, event, context, headers?.data as z.output<H>);
+        return jsonResponse(await definition.handle(event.rawBody, ctx));
       }),
   );
 
 /** A GET route: no body, validated path parameters. */
-export const getRoute = <F extends FunctionName, P extends z.ZodMiniType>(definition: GetRouteDefinition<F, P>) =>
+export const getRoute = <F extends FunctionName, P extends z.ZodMiniType, R extends RouteResponse>(definition: GetRouteDefinition<F, P, R>) =>
   // What Lambda calls: the route's middy chain, inside the request's one log line.
   withRequestLog(
     edge(FUNCTIONS[definition.name]).handler(async (event, context) => {
-      const parsed = parseRequest({ path: [definition.path, event.pathParameters ?? {}] });
-      const ctx = routeContext(definition.name, event, context, undefined);
-      return jsonResponse(await definition.handle(parsed.path as z.output<P>, ctx), ctx.requestId);
+      const path = definition.path.safeParse(event.pathParameters ?? {});
+      if (!path.success) throw invalidRequest([path, 'path']);
+      return jsonResponse(await definition.handle(path.data, routeContext(definition.name, event, context, undefined)));
     }),
   );

@@ -16,24 +16,13 @@ export const toDetails = (issues: readonly z.core.$ZodIssue[], prefix?: string):
     return [{ path: path.join('.') || '(body)', message: issue.message }];
   });
 
-type Part = readonly [schema: z.ZodMiniType | undefined, value: unknown];
-type Parsed<P extends Record<string, Part>> = {
-  [K in keyof P]: P[K][0] extends z.ZodMiniType ? z.output<P[K][0]> : undefined;
-};
+/** A request part's validation: the body's issues sit at their own path, the others under `headers.`/`path.`. */
+export type CheckedPart = readonly [result: z.core.util.SafeParseResult<unknown> | undefined, part: 'body' | 'headers' | 'path'];
 
-/**
- * Validates every part of a request (body, headers, path) and throws one VALIDATION_ERROR listing every
- * failing field of all of them. Paths are prefixed with the part's name, except the body's.
- */
-export const parseRequest = <P extends Record<string, Part>>(parts: P): Parsed<P> => {
-  const details: ErrorDetail[] = [];
-  const out: Record<string, unknown> = {};
-  for (const [name, [schema, value]] of Object.entries(parts)) {
-    if (!schema) continue;
-    const result = schema.safeParse(value);
-    if (result.success) out[name] = result.data;
-    else details.push(...toDetails(result.error.issues, name === 'body' ? undefined : name));
-  }
-  if (details.length > 0) throw new ApiError('VALIDATION_ERROR', { details });
-  return out as Parsed<P>;
-};
+/** One VALIDATION_ERROR listing every failing field of every part of the request, not just the first. */
+export const invalidRequest = (...parts: readonly CheckedPart[]): ApiError =>
+  new ApiError('VALIDATION_ERROR', {
+    details: parts.flatMap(([result, part]) =>
+      result === undefined || result.success ? [] : toDetails(result.error.issues, part === 'body' ? undefined : part),
+    ),
+  });

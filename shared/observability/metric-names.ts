@@ -2,10 +2,6 @@
 export const METRICS_NAMESPACE = 'ClinicPaymentsApi';
 export const SERVICE_NAME = 'clinic-payments-api';
 
-/** Upstream names as the API contract spells them in `error.upstream`. */
-export const PROVIDERS = ['skippay', 'skip-backend', 'etpay'] as const;
-export type Provider = (typeof PROVIDERS)[number];
-
 export const MetricName = {
   /** Every 5xx-class upstream outcome: UPSTREAM_AUTH_FAILED, _BAD_RESPONSE, _UNAVAILABLE, _TIMEOUT. Pages. */
   UpstreamFailure: 'UpstreamFailure',

@@ -4,7 +4,8 @@
 // request (npm run bench). The document is the one Powertools printed; during a request it rides on the
 // request's log line (request-log.ts), where CloudWatch extracts it just the same.
 import { isUpstreamFailure, type ErrorCode } from '../errors.ts';
-import { Dimension, METRICS_NAMESPACE, MetricName, SERVICE_NAME, type Provider } from './metric-names.ts';
+import type { Provider } from '../providers/provider.ts';
+import { Dimension, METRICS_NAMESPACE, MetricName, SERVICE_NAME } from './metric-names.ts';
 
 type Unit = 'Count' | 'Milliseconds';
 export type MetricEntry = readonly [name: string, unit: Unit, value: number];

@@ -6,7 +6,7 @@
 import type { Context } from 'aws-lambda';
 import { logger } from './logger.ts';
 import { emfFields, publish, type MetricEntry } from './metrics.ts';
-import type { Provider } from './metric-names.ts';
+import type { Provider } from '../providers/provider.ts';
 import { currentRequest, withRequestScope, type RequestScope } from './request-scope.ts';
 
 /** What one provider call contributes to its request's line: `upstream_*` fields, one provider's metrics. */
@@ -41,14 +41,25 @@ export const reportUpstreamCall = (report: UpstreamReport): void => {
 };
 
 /** Metrics of the request itself (no provider call), counted under `provider`. */
-export const reportMetrics = (provider: Provider, metrics: readonly MetricEntry[]): void => reportUpstreamCall({ provider, fields: {}, metrics, level: 'info' });
+export interface RequestMetrics {
+  provider: Provider;
+  metrics: readonly MetricEntry[];
+}
 
-/** The fields the request's own line carries for what was reported during it (and forgets them). */
-export const takeRequestFields = (): Record<string, unknown> => {
+/**
+ * The fields the request's own line carries for what was reported during it (and forgets them). `own`
+ * metrics of the request itself go on the line in place of a provider call's, which then goes out alone.
+ */
+export const takeRequestFields = (own?: RequestMetrics): Record<string, unknown> => {
   const scope = currentRequest();
   const pending = pendingOf(scope);
-  if (!scope || !pending) return {};
-  scope.pending = undefined;
+  if (scope) scope.pending = undefined;
+  if (own) {
+    // One EMF document has one set of dimension values: a provider call's report goes out on its own.
+    if (pending) writeAlone(pending);
+    return { provider: own.provider, ...emfFields(own.provider, own.metrics) };
+  }
+  if (!pending) return {};
   return { provider: pending.provider, ...pending.fields, ...emfFields(pending.provider, pending.metrics) };
 };
 

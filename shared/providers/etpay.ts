@@ -1,8 +1,9 @@
 // ETpay: payment session initialisation. The merchant's code and API token come from the stage's secret;
 // the signature_token that comes back confirms the payment later and never goes to the browser.
 import * as z from 'zod/mini';
-import { callProvider } from './http-client.ts';
-import { endpoint, PROVIDER_TOKEN } from './urls.ts';
+import { callProvider, type CallBudget } from './http-client.ts';
+import { providerTokenSchema } from '../domain/provider-token.ts';
+import { endpoint } from './urls.ts';
 
 export interface EtpaySessionRequest {
   merchant_order_id: string;
@@ -19,18 +20,16 @@ export interface EtpaySessionRequest {
 }
 
 const sessionInitialised = z.object({
-  token: PROVIDER_TOKEN,
+  token: providerTokenSchema,
   signature_token: z.string().check(z.minLength(1), z.maxLength(1024)),
   terms_url: z.optional(z.string().check(z.maxLength(2048))),
 });
 export type EtpaySessionInitialised = z.output<typeof sessionInitialised>;
 
-export interface EtpayConnection {
+export interface EtpayConnection extends CallBudget {
   apiUrl: string;
   merchantCode: string;
   merchantApiToken: string;
-  timeoutMs: number;
-  deadline: number;
 }
 
 const withoutUndefined = <T extends object>(value: T): Partial<T> =>

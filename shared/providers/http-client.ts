@@ -6,14 +6,22 @@ import type * as z from 'zod/mini';
 import { ApiError, type UpstreamErrorCode } from '../errors.ts';
 import { upstreamOutcomeMetrics } from '../observability/metrics.ts';
 import { reportUpstreamCall } from '../observability/request-log.ts';
-import type { Provider } from '../observability/metric-names.ts';
+import type { Provider } from './provider.ts';
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 /** A retry is only worth starting with at least this much of the deadline left. */
 const MIN_RETRY_BUDGET_MS = 250;
 const RETRY_DELAY_MS = 100;
 
-export interface ProviderCall<S extends z.ZodMiniType, T = z.output<S>> {
+/** How long a provider call may take: the route's budget (RouteContext.budget). */
+export interface CallBudget {
+  /** UPSTREAM_TIMEOUT_MS: one call's own deadline, retries included. */
+  timeoutMs: number;
+  /** The request's deadline (epoch ms), from the Lambda's remaining time. */
+  deadline: number;
+}
+
+export interface ProviderCall<S extends z.ZodMiniType> extends CallBudget {
   provider: Provider;
   /** What the call is, for logs: never a URL with credentials in its query. */
   operation: string;
@@ -22,20 +30,16 @@ export interface ProviderCall<S extends z.ZodMiniType, T = z.output<S>> {
   body: unknown;
   /** The 2xx answer's shape; anything else is UPSTREAM_BAD_RESPONSE. */
   schema: S;
-  /** UPSTREAM_TIMEOUT_MS: one call's own deadline, retries included. */
-  timeoutMs: number;
-  /** The request's deadline (epoch ms), from the Lambda's remaining time. */
-  deadline: number;
   /**
    * `never` for calls that are not idempotent at the provider (order creation: sent at most once).
    * `once-on-unavailable`: one retry after a connection failure or a 503, within the deadline.
    */
   retry: 'never' | 'once-on-unavailable';
   /**
-   * Further checks of a well-shaped answer (an ApiError it throws, UPSTREAM_BAD_RESPONSE, is counted
-   * like any other outcome of the call), and what the call returns.
+   * Further checks of a well-shaped answer: an ApiError it throws (UPSTREAM_BAD_RESPONSE) is counted like
+   * any other outcome of the call.
    */
-  accept?: (data: z.output<S>) => T;
+  check?: (data: z.output<S>) => void;
 }
 
 class UpstreamError extends ApiError {
@@ -93,7 +97,7 @@ const errorCodeOf = (error: unknown): string => {
   return error instanceof Error ? error.name : 'unknown';
 };
 
-const attempt = async <S extends z.ZodMiniType, T>(call: ProviderCall<S, T>, signal: AbortSignal): Promise<T> => {
+const attempt = async <S extends z.ZodMiniType>(call: ProviderCall<S>, signal: AbortSignal): Promise<z.output<S>> => {
   const { provider } = call;
   let response: Response;
   try {
@@ -135,11 +139,12 @@ const attempt = async <S extends z.ZodMiniType, T>(call: ProviderCall<S, T>, sig
     const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'))];
     throw new UpstreamError('UPSTREAM_BAD_RESPONSE', provider, `unexpected body shape: ${fields.join(', ')}`, { httpStatus: response.status });
   }
-  return call.accept ? call.accept(parsed.data) : (parsed.data as T);
+  call.check?.(parsed.data);
+  return parsed.data;
 };
 
 /** Calls a provider; throws an ApiError with `upstream` set for every failure. */
-export const callProvider = async <S extends z.ZodMiniType, T = z.output<S>>(call: ProviderCall<S, T>): Promise<T> => {
+export const callProvider = async <S extends z.ZodMiniType>(call: ProviderCall<S>): Promise<z.output<S>> => {
   const started = performance.now();
   const budget = Math.min(call.timeoutMs, call.deadline - Date.now());
   let attempts = 0;

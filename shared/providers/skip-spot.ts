@@ -1,8 +1,9 @@
 // Skip's backend, Spot endpoints: mint a widget token. Authenticated by the public key only; the SkipPay
 // client secret is never sent here.
 import * as z from 'zod/mini';
-import { callProvider } from './http-client.ts';
-import { endpoint, PROVIDER_TOKEN } from './urls.ts';
+import { callProvider, type CallBudget } from './http-client.ts';
+import { providerTokenSchema } from '../domain/provider-token.ts';
+import { endpoint } from './urls.ts';
 
 export interface SpotWidgetRequest {
   /** `12345678-5` */
@@ -13,24 +14,25 @@ export interface SpotWidgetRequest {
 }
 
 const widgetMinted = z.object({
-  widget_token: PROVIDER_TOKEN,
+  widget_token: providerTokenSchema,
   url: z.string().check(z.minLength(1), z.maxLength(4096)),
 });
 export type SpotWidgetMinted = z.output<typeof widgetMinted>;
 
-export interface SpotConnection {
+export interface SpotConnection extends CallBudget {
   backendUrl: string;
   publicKey: string;
-  timeoutMs: number;
-  deadline: number;
 }
 
-/** Minting only creates a short-lived token: safe to retry once on a connection failure or a 503. */
-export const mintWidgetToken = <T = SpotWidgetMinted>(
+/**
+ * Minting only creates a short-lived token: safe to retry once on a connection failure or a 503. `check`
+ * refuses an answer the route cannot use (UPSTREAM_BAD_RESPONSE, counted as this call's outcome).
+ */
+export const mintWidgetToken = (
   request: SpotWidgetRequest,
   connection: SpotConnection,
-  accept?: (minted: SpotWidgetMinted) => T,
-): Promise<T> => {
+  check?: (minted: SpotWidgetMinted) => void,
+): Promise<SpotWidgetMinted> => {
   const url = endpoint(connection.backendUrl, 'spot/widget');
   url.searchParams.set('public_key', connection.publicKey);
   return callProvider({
@@ -46,6 +48,6 @@ export const mintWidgetToken = <T = SpotWidgetMinted>(
     timeoutMs: connection.timeoutMs,
     deadline: connection.deadline,
     retry: 'once-on-unavailable',
-    ...(accept ? { accept } : {}),
+    ...(check ? { check } : {}),
   });
 };

@@ -1,7 +1,8 @@
 // SkipPay (gokeipay-api): AAPD order creation. The client secret authenticates; it never leaves the server.
 import * as z from 'zod/mini';
-import { callProvider } from './http-client.ts';
-import { endpoint, PROVIDER_TOKEN } from './urls.ts';
+import { callProvider, type CallBudget } from './http-client.ts';
+import { providerTokenSchema } from '../domain/provider-token.ts';
+import { endpoint } from './urls.ts';
 
 export interface SkipPayOrder {
   reference: string;
@@ -22,16 +23,14 @@ export interface SkipPayOrder {
 
 const orderCreated = z.object({
   // The hash becomes the widget's `order_token`: only URL-safe token characters are accepted.
-  hash: PROVIDER_TOKEN,
+  hash: providerTokenSchema,
   status: z.optional(z.string().check(z.maxLength(64))),
 });
 export type SkipPayOrderCreated = z.output<typeof orderCreated>;
 
-export interface SkipPayConnection {
+export interface SkipPayConnection extends CallBudget {
   apiUrl: string;
   clientSecret: string;
-  timeoutMs: number;
-  deadline: number;
 }
 
 /** Sent at most once: SkipPay order creation is not idempotent, so it is never retried. */

@@ -64,11 +64,11 @@ export const idempotencyError = (error: unknown): unknown => {
  * The route's domain function, made idempotent on the `Idempotency-Key` header where one is sent.
  * The persistence layer is built on first use, never at import.
  */
-export const withIdempotencyKey = <B, C extends IdempotentContext>(
+export const withIdempotencyKey = <B, C extends IdempotentContext, R extends JsonResult>(
   functionName: string,
-  fn: (body: B, ctx: C) => Promise<JsonResult>,
-): ((body: B, ctx: C) => Promise<JsonResult>) => {
-  const byTable = new Map<string, { config: IdempotencyConfig; run: (request: KeyedRequest<B>, ctx: C) => Promise<JsonResult> }>();
+  fn: (body: B, ctx: C) => Promise<R>,
+): ((body: B, ctx: C) => Promise<R>) => {
+  const byTable = new Map<string, { config: IdempotencyConfig; run: (request: KeyedRequest<B>, ctx: C) => Promise<R> }>();
   const idempotentFor = (table: string) => {
     let entry = byTable.get(table);
     if (!entry) {

@@ -7,10 +7,10 @@ import {
   Dimension,
   METRICS_NAMESPACE,
   MetricName,
-  PROVIDERS,
   SERVICE_NAME,
 } from '../../shared/observability/metric-names.ts';
-import { STAGE_CONFIGS, STAGES } from '../../infra/config.ts';
+import { PROVIDERS } from '../../shared/providers/provider.ts';
+import { STAGE_CONFIGS, DEPLOY_STAGES } from '../../infra/config.ts';
 import { ALARM_SLUGS } from '../../infra/constructs/alarms.ts';
 import { onlyResource, refId, resourcesOf, synthesise, type CfnResource, type Synthesised } from './fixtures.ts';
 
@@ -26,7 +26,7 @@ beforeAll(() => {
 });
 afterAll(() => synth.remove());
 
-describe.each(STAGES)('%s alarms', (stage) => {
+describe.each(DEPLOY_STAGES)('%s alarms', (stage) => {
   const config = STAGE_CONFIGS[stage].alarms;
   const template = () => synth.templates[stage];
   const alarms = () => Object.values(resourcesOf(template(), 'AWS::CloudWatch::Alarm'));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { FUNCTIONS } from '../../shared/catalog.ts';
-import type { Stage } from '../../infra/config.ts';
+import type { DeployStage } from '../../infra/config.ts';
 import { createPaymentsApiApp, type PaymentsApiAppProps } from '../../infra/stages.ts';
 
 export interface CfnResource {
@@ -28,7 +28,7 @@ export const placeholderBundles = (names: readonly string[] = Object.keys(FUNCTI
 };
 
 export interface Synthesised {
-  templates: Record<Stage, Template>;
+  templates: Record<DeployStage, Template>;
   outdir: string;
   remove: () => void;
 }

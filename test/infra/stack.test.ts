@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, routeKey, type FunctionSpec, type SettingName } from '../../shared/catalog.ts';
 import { loadSettings } from '../../shared/config/settings.ts';
 import { PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '../../shared/state/keys.ts';
-import { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS, STAGE_CONFIGS, STAGES, type Stage } from '../../infra/config.ts';
+import { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS, STAGE_CONFIGS, DEPLOY_STAGES, type DeployStage } from '../../infra/config.ts';
 import { createPaymentsApiApp } from '../../infra/stages.ts';
 import { onlyResource, placeholderBundles, refId, resourcesOf, synthesise, type Synthesised } from './fixtures.ts';
 
@@ -16,7 +16,7 @@ const entries = Object.entries(FUNCTIONS) as [string, FunctionSpec][];
 const routes = entries.flatMap(([name, spec]) => spec.routes.map((route) => [routeKey(route), name, spec] as const));
 
 // From shared/provider-docs/skip-environments.es.txt, not from the config under test.
-const SKIP_HOSTS: Record<Stage, Record<string, string>> = {
+const SKIP_HOSTS: Record<DeployStage, Record<string, string>> = {
   staging: {
     SKIPPAY_API_URL: 'https://staging.pay.getskip.ai',
     SKIP_BACKEND_URL: 'https://staging.backend.getskip.ai/api',
@@ -30,7 +30,7 @@ const SKIP_HOSTS: Record<Stage, Record<string, string>> = {
 };
 
 // Production leaves ETPAY_PAYMENT_URL unset until ETpay confirms it; every other setting is set in both.
-const UNSET_IN_STAGE: Record<Stage, readonly SettingName[]> = {
+const UNSET_IN_STAGE: Record<DeployStage, readonly SettingName[]> = {
   staging: [],
   production: ['ETPAY_PAYMENT_URL'],
 };
@@ -41,7 +41,7 @@ beforeAll(() => {
 });
 afterAll(() => synth.remove());
 
-describe.each(STAGES)('%s stack', (stage) => {
+describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
   const config = STAGE_CONFIGS[stage];
   const template = () => synth.templates[stage];
   const tableId = () => Object.keys(resourcesOf(template(), 'AWS::DynamoDB::Table'))[0];
@@ -264,6 +264,6 @@ describe('app', () => {
 
   it('times functions under API Gateway\'s 30 s limit and above the provider deadline', () => {
     expect(FUNCTION_TIMEOUT_SECONDS).toBeLessThan(30);
-    for (const stage of STAGES) expect(FUNCTION_TIMEOUT_SECONDS * 1000).toBeGreaterThan(STAGE_CONFIGS[stage].upstreamTimeoutMs);
+    for (const stage of DEPLOY_STAGES) expect(FUNCTION_TIMEOUT_SECONDS * 1000).toBeGreaterThan(STAGE_CONFIGS[stage].upstreamTimeoutMs);
   });
 });

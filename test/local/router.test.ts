@@ -2,20 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../shared/catalog.ts';
 import { httpApiEvent, lambdaContext, toHttpAnswer } from '../../local/events.ts';
-import { compileRoutes, matchRoute, routesOf } from '../../local/router.ts';
+import { compileRoutes, matchRoute } from '../../local/router.ts';
 
-describe('routesOf', () => {
-  it('reads both catalog shapes: `routes: [...]` and the older `method` + `path`', () => {
-    expect(routesOf({ routes: [{ method: 'GET', path: '/a' }, { method: 'POST', path: '/b' }] })).toEqual([
-      { method: 'GET', path: '/a' },
-      { method: 'POST', path: '/b' },
-    ]);
-    expect(routesOf({ method: 'POST', path: '/v1/orders' })).toEqual([{ method: 'POST', path: '/v1/orders' }]);
-  });
-
+describe('compileRoutes', () => {
   it('finds every route of the catalog', () => {
     const keys = compileRoutes(FUNCTIONS).map((route) => route.routeKey);
-    const expected = Object.values(FUNCTIONS).flatMap((spec) => routesOf(spec).map((r) => `${r.method} ${r.path}`));
+    const expected = Object.values(FUNCTIONS).flatMap((spec) => spec.routes.map((r) => `${r.method} ${r.path}`));
     expect(keys.sort()).toEqual(expected.sort());
   });
 });
@@ -25,7 +17,7 @@ describe('matchRoute', () => {
     status: { routes: [{ method: 'GET', path: '/v1/payments/etpay/{merchant_order_id}' }] },
     special: { routes: [{ method: 'GET', path: '/v1/payments/etpay/latest' }] },
     proxy: { routes: [{ method: 'GET', path: '/files/{rest+}' }] },
-    orders: { method: 'POST', path: '/v1/orders' },
+    orders: { routes: [{ method: 'POST', path: '/v1/orders' }] },
   });
 
   it('maps `{name}` segments to pathParameters (decoded) and keeps the route key with the template', () => {

@@ -3,7 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
 import { CORS_RULE } from '../../shared/http/cors.ts';
-import { errorBody, RESPONSES } from '../../local/openapi-operations.ts';
+import { errorBody } from '../../local/openapi-operations.ts';
+import { confirmEtpayPaymentResponse } from '#shared/routes/confirm-etpay-payment/schema.ts';
+import { createEtpaySessionResponse } from '#shared/routes/create-etpay-session/schema.ts';
+import { createOrderResponse } from '#shared/routes/create-order/schema.ts';
+import { createWidgetSessionResponse } from '#shared/routes/create-widget-session/schema.ts';
+import { getPaymentStatusResponse } from '#shared/routes/get-payment-status/schema.ts';
 import { openApiText } from '../../local/openapi.ts';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
 
@@ -37,7 +42,7 @@ const expectAnswer = async <S extends z.ZodMiniType>(response: Response, status:
 };
 
 const createOrder = async (reference?: string) =>
-  expectAnswer(await post('/v1/orders', { ...(reference ? { reference } : {}), total_amount: 50000, customer }), 201, RESPONSES.order);
+  expectAnswer(await post('/v1/orders', { ...(reference ? { reference } : {}), total_amount: 50000, customer }), 201, createOrderResponse.body);
 
 describe('routes, end to end through the sandbox', () => {
   it('POST /v1/orders creates a SkipPay order with the secret read from the Secrets Manager stand-in', async () => {
@@ -54,7 +59,7 @@ describe('routes, end to end through the sandbox', () => {
     const widget = await expectAnswer(
       await post('/v1/widget-sessions', { order_token: order.order_token, patient: customer }),
       201,
-      RESPONSES.widgetSession,
+      createWidgetSessionResponse.body,
     );
     expect(widget.widget_origin).toBe(server.standIns.sandbox.origin);
     expect(new URL(widget.iframe_url).searchParams.get('order_token')).toBe(order.order_token);
@@ -73,7 +78,7 @@ describe('routes, end to end through the sandbox', () => {
         payment_cancellation_url: `${server.origin}/?etpay=cancelado`,
       }),
       201,
-      RESPONSES.etpaySession,
+      createEtpaySessionResponse.body,
     );
     expect(session.payment_url).toMatch(new RegExp(`^${server.standIns.sandbox.etpayPaymentUrl}/session/`));
     expect((await fetch(session.payment_url ?? '')).status).toBe(200);
@@ -91,10 +96,10 @@ describe('routes, end to end through the sandbox', () => {
     const confirmation = await expectAnswer(
       await post('/v1/etpay/confirmations', { jwt: back.searchParams.get('jwt') }),
       200,
-      RESPONSES.etpayConfirmation,
+      confirmEtpayPaymentResponse.body,
     );
     expect(confirmation).toEqual({ merchant_order_id: id, order_amount: 45990, payment_status: 'success', paid: true });
-    const state = await expectAnswer(await fetch(`${server.origin}/v1/payments/etpay/${id}`), 200, RESPONSES.paymentState);
+    const state = await expectAnswer(await fetch(`${server.origin}/v1/payments/etpay/${id}`), 200, getPaymentStatusResponse.body);
     expect(state).toMatchObject({ provider: 'etpay', id, paid: true });
   });
 
@@ -103,7 +108,7 @@ describe('routes, end to end through the sandbox', () => {
     const widget = await expectAnswer(
       await post('/v1/widget-sessions', { order_token: order.order_token, patient: customer }),
       201,
-      RESPONSES.widgetSession,
+      createWidgetSessionResponse.body,
     );
     const widgetToken = new URL(widget.iframe_url).searchParams.get('widget_token');
     const pay = await fetch(`${server.standIns.sandbox.spotWidgetUrl}/_pay`, {
@@ -115,7 +120,7 @@ describe('routes, end to end through the sandbox', () => {
     const state = await expectAnswer(
       await fetch(`${server.origin}/v1/payments/skippay/${order.order_token}`),
       200,
-      RESPONSES.paymentState,
+      getPaymentStatusResponse.body,
     );
     expect(state).toMatchObject({ provider: 'skippay', id: order.order_token, paid: true });
   });
@@ -123,9 +128,9 @@ describe('routes, end to end through the sandbox', () => {
   it('POST /v1/orders with Idempotency-Key replays the first answer from the local payments table', async () => {
     const body = { reference: `IDEM-${Date.now()}`, total_amount: 50000, customer };
     const headers = { 'idempotency-key': `key-${Date.now()}` };
-    const first = await expectAnswer(await post('/v1/orders', body, headers), 201, RESPONSES.order);
+    const first = await expectAnswer(await post('/v1/orders', body, headers), 201, createOrderResponse.body);
     const orders = server.standIns.sandbox.requests.filter((r) => r.target === 'skippay').length;
-    expect(await expectAnswer(await post('/v1/orders', body, headers), 201, RESPONSES.order)).toEqual(first);
+    expect(await expectAnswer(await post('/v1/orders', body, headers), 201, createOrderResponse.body)).toEqual(first);
     expect(server.standIns.sandbox.requests.filter((r) => r.target === 'skippay')).toHaveLength(orders);
     const reused = await expectAnswer(await post('/v1/orders', { ...body, total_amount: 1 }, headers), 422, errorBody);
     expect(reused.error.code).toBe('IDEMPOTENCY_KEY_REUSED');

@@ -1,26 +1,23 @@
 // The ETpay route's one domain call: open a bank-transfer session and answer with what the browser needs.
-import { getSecret } from '../../config/secrets.ts';
 import { etpayRut } from '../../domain/index.ts';
-import type { JsonResult } from '../../http/response.ts';
+import { recordEtpaySession } from '../../etpay/session-store.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { initEtpaySession } from '../../providers/etpay.ts';
 import { endpoint } from '../../providers/urls.ts';
 import { assertReturnUrls } from './return-urls.ts';
-import type { CreateEtpaySessionBody } from './schema.ts';
-import { recordEtpaySession } from '../../etpay/session-store.ts';
+import type { CreateEtpaySessionBody, CreateEtpaySessionResult } from './schema.ts';
 
 export const createEtpaySession = async (
   input: CreateEtpaySessionBody,
   ctx: RouteContext<'create-etpay-session'>,
-): Promise<JsonResult> => {
-  const { STAGE, ETPAY_API_URL, ETPAY_SECRET_ID, ETPAY_RETURN_ORIGINS, ETPAY_PAYMENT_URL, ETPAY_WEBHOOK_URL, UPSTREAM_TIMEOUT_MS, PAYMENTS_TABLE } =
-    ctx.settings;
+): Promise<CreateEtpaySessionResult> => {
+  const { STAGE, ETPAY_API_URL, ETPAY_RETURN_ORIGINS, ETPAY_PAYMENT_URL, ETPAY_WEBHOOK_URL, PAYMENTS_TABLE } = ctx.settings;
   assertReturnUrls(
     { payment_completed_url: input.payment_completed_url, payment_cancellation_url: input.payment_cancellation_url },
     ETPAY_RETURN_ORIGINS,
     STAGE,
   );
-  const etpay = await getSecret('etpay', ETPAY_SECRET_ID, STAGE);
+  const etpay = await ctx.secret();
   const session = await initEtpaySession(
     {
       ...input,
@@ -32,8 +29,7 @@ export const createEtpaySession = async (
       apiUrl: ETPAY_API_URL,
       merchantCode: etpay.ETPAY_MERCHANT_CODE,
       merchantApiToken: etpay.ETPAY_MERCHANT_API_TOKEN,
-      timeoutMs: UPSTREAM_TIMEOUT_MS,
-      deadline: ctx.deadline,
+      ...ctx.budget,
     },
   );
   await recordEtpaySession(PAYMENTS_TABLE, {

@@ -1,6 +1,7 @@
-// POST /v1/etpay/sessions: the request as the contract defines it. Strict, so a caller can never set
+// POST /v1/etpay/sessions: the request and the answer as the contract defines them. Strict, so a caller can never set
 // merchant_code or merchant_api_token: those come from the stage's secret only.
 import * as z from 'zod/mini';
+import type { RouteResult } from '../../http/response.ts';
 import { clpAmountSchema, emailSchema, rutSchema, safeTextSchema } from '../../domain/index.ts';
 import { ETPAY_BANK_CODES } from './bank-codes.ts';
 
@@ -32,17 +33,14 @@ export const createEtpaySessionBody = z
   );
 export type CreateEtpaySessionBody = z.output<typeof createEtpaySessionBody>;
 
-// ETpay's payment-result JWT, as the browser or ETpay hands it over. Its claims are checked in
-// payment-result.ts, after the signature.
-const paymentResultJwt = z.string().check(z.minLength(1), z.maxLength(8192));
-
-/** POST /v1/etpay/confirmations: from a clinic frontend, strict like every clinic-facing body. */
-export const confirmEtpayPaymentBody = z.strictObject({ jwt: paymentResultJwt });
-export type ConfirmEtpayPaymentBody = z.output<typeof confirmEtpayPaymentBody>;
-
-/**
- * POST /v1/etpay/notifications: from ETpay. Loose on purpose: a field ETpay adds must not turn every
- * notification into a 400 that it retries forever; only `payment` is read, and it is signed.
- */
-export const etpayNotificationBody = z.looseObject({ payment: paymentResultJwt });
-export type EtpayNotificationBody = z.output<typeof etpayNotificationBody>;
+/** 201: the session; its signature token stays on the server. */
+export const createEtpaySessionResponse = {
+  status: 201,
+  body: z.strictObject({
+    token: z.string(),
+    terms_url: z.optional(z.url()),
+    merchant_order_id: z.string(),
+    payment_url: z.optional(z.url()),
+  }),
+} as const;
+export type CreateEtpaySessionResult = RouteResult<typeof createEtpaySessionResponse>;

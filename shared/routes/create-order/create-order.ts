@@ -1,12 +1,9 @@
-// The orders route's one domain call: create a SkipPay AAPD order with the stage's Skip credentials,
-// at most once per Idempotency-Key.
+// The orders route's one domain call: create a SkipPay AAPD order with the stage's Skip credentials.
 import { randomUUID } from 'node:crypto';
-import { getSecret } from '../../config/secrets.ts';
 import type { RouteContext } from '../../http/route.ts';
-import type { JsonResult } from '../../http/response.ts';
 import { createSkipPayOrder } from '../../providers/skippay.ts';
 import { withIdempotencyKey } from '../../state/idempotency.ts';
-import type { CreateOrderBody, CreateOrderHeaders } from './schema.ts';
+import type { CreateOrderBody, CreateOrderHeaders, CreateOrderResult } from './schema.ts';
 
 /** Unique without coordination: a clinic that sends no reference still gets one it can reconcile. */
 export const generateReference = (): string => `CPA-${randomUUID().replaceAll('-', '').toUpperCase()}`;
@@ -14,13 +11,12 @@ export const generateReference = (): string => `CPA-${randomUUID().replaceAll('-
 export const createOrder = async (
   input: CreateOrderBody,
   ctx: RouteContext<'create-order', CreateOrderHeaders>,
-): Promise<JsonResult> => {
-  const { STAGE, SKIPPAY_API_URL, SKIP_SECRET_ID, UPSTREAM_TIMEOUT_MS } = ctx.settings;
-  const skip = await getSecret('skip', SKIP_SECRET_ID, STAGE);
+): Promise<CreateOrderResult> => {
+  const skip = await ctx.secret();
   const reference = input.reference ?? generateReference();
   const order = await createSkipPayOrder(
     { reference, total_amount: input.total_amount, customer: input.customer, provider_rut: input.provider_rut },
-    { apiUrl: SKIPPAY_API_URL, clientSecret: skip.SKIPPAY_CLIENT_SECRET, timeoutMs: UPSTREAM_TIMEOUT_MS, deadline: ctx.deadline },
+    { apiUrl: ctx.settings.SKIPPAY_API_URL, clientSecret: skip.SKIPPAY_CLIENT_SECRET, ...ctx.budget },
   );
   return {
     statusCode: 201,
@@ -29,4 +25,4 @@ export const createOrder = async (
 };
 
 /** What POST /v1/orders runs: a repeated Idempotency-Key gets the first answer back (shared/state/idempotency.ts). */
-export const createOrderOnce = withIdempotencyKey('create-order', createOrder);
+export const createOrderPerIdempotencyKey = withIdempotencyKey('create-order', createOrder);

@@ -1,5 +1,6 @@
-// POST /v1/orders: the request as the contract defines it.
+// POST /v1/orders: the request and the answer as the contract defines them.
 import * as z from 'zod/mini';
+import type { RouteResult } from '../../http/response.ts';
 import { chileanPhoneSchema, clpAmountSchema, emailSchema, personNameSchema, rutSchema } from '../../domain/index.ts';
 
 export const createOrderBody = z.strictObject({
@@ -22,3 +23,10 @@ export const IDEMPOTENCY_KEY = z.string().check(z.regex(/^[\x20-\x7E]{1,255}$/, 
 
 export const createOrderHeaders = z.looseObject({ 'idempotency-key': z.optional(IDEMPOTENCY_KEY) });
 export type CreateOrderHeaders = z.output<typeof createOrderHeaders>;
+
+/** 201: `order_token` is SkipPay's order hash, for the widget. */
+export const createOrderResponse = {
+  status: 201,
+  body: z.strictObject({ order_token: z.string(), reference: z.string(), status: z.optional(z.string()) }),
+} as const;
+export type CreateOrderResult = RouteResult<typeof createOrderResponse>;

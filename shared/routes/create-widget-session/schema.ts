@@ -1,7 +1,8 @@
-// POST /v1/widget-sessions: the request as the contract defines it.
+// POST /v1/widget-sessions: the request and the answer as the contract defines them.
 import * as z from 'zod/mini';
+import type { RouteResult } from '../../http/response.ts';
 import { chileanPhoneSchema, emailSchema, personNameSchema, rutSchema } from '../../domain/index.ts';
-import { TOKEN_PATTERN } from '../../providers/urls.ts';
+import { TOKEN_PATTERN } from '../../domain/provider-token.ts';
 
 export const createWidgetSessionBody = z.strictObject({
   // URL-safe only, so it can never smuggle a second parameter (`&`, `=`) or a fragment (`#`) into the iframe URL.
@@ -15,3 +16,10 @@ export const createWidgetSessionBody = z.strictObject({
   }),
 });
 export type CreateWidgetSessionBody = z.output<typeof createWidgetSessionBody>;
+
+/** 201: the iframe URL (already carrying the order token) and the origin `postMessage` events must come from. */
+export const createWidgetSessionResponse = {
+  status: 201,
+  body: z.strictObject({ widget_token: z.string(), iframe_url: z.url(), widget_origin: z.url() }),
+} as const;
+export type CreateWidgetSessionResult = RouteResult<typeof createWidgetSessionResponse>;

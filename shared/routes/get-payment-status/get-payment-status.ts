@@ -1,21 +1,11 @@
-// GET /v1/payments/etpay/{merchant_order_id} and GET /v1/payments/skippay/{order_token}: one function,
-// the provider told apart by the path parameter its route names.
-import * as z from 'zod/mini';
-import { safeTextSchema } from '../../domain/index.ts';
+// The payment-status route's one domain call, for both its routes: the provider is told apart by the path
+// parameter its route names.
 import { ApiError } from '../../errors.ts';
-import type { JsonResult } from '../../http/response.ts';
 import type { RouteContext } from '../../http/route.ts';
-import { PROVIDER_TOKEN } from '../../providers/urls.ts';
 import { getPaymentState } from '../../state/payment-state.ts';
+import type { GetPaymentStatusPath, GetPaymentStatusResult } from './schema.ts';
 
-/** The same rules as where the ids came from: the ETpay session request and SkipPay's order hash. */
-export const paymentStatusPath = z.object({
-  merchant_order_id: z.optional(safeTextSchema(1, 64)),
-  order_token: z.optional(PROVIDER_TOKEN),
-});
-export type PaymentStatusPath = z.output<typeof paymentStatusPath>;
-
-export const getPaymentStatus = async (path: PaymentStatusPath, ctx: RouteContext<'get-payment-status'>): Promise<JsonResult> => {
+export const getPaymentStatus = async (path: GetPaymentStatusPath, ctx: RouteContext<'get-payment-status'>): Promise<GetPaymentStatusResult> => {
   const { PAYMENTS_TABLE } = ctx.settings;
   const state =
     path.merchant_order_id !== undefined

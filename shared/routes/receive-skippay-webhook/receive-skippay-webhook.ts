@@ -1,16 +1,15 @@
-// POST /v1/webhooks/skippay: verify, then store the raw event once, then move the order's state.
+// The SkipPay webhook route's one domain call: verify, then store the raw event once, then move the order's state.
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { getSecret } from '../../config/secrets.ts';
 import { ApiError, configurationError } from '../../errors.ts';
-import type { JsonResult } from '../../http/response.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { logger } from '../../observability/logger.ts';
-import { PROVIDER_TOKEN } from '../../providers/urls.ts';
+import { providerTokenSchema } from '../../domain/provider-token.ts';
 import { itemId, RETENTION_SECONDS } from '../../state/keys.ts';
 import { recordOnce, recordPaymentState } from '../../state/payment-state.ts';
 import { expiresIn } from '../../state/table.ts';
-import { skipPaySignatureProblem, type SkipPayWebhookHeaders } from './skippay-signature.ts';
+import type { ReceiveSkipPayWebhookHeaders, ReceiveSkipPayWebhookResult } from './schema.ts';
+import { skipPaySignatureProblem } from './skippay-signature.ts';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
 // Only what the state needs is read; anything else in the event is kept in the raw copy. Each field is
@@ -21,7 +20,7 @@ const skipPayEvent = z.object({
   data: z.catch(
     z.optional(
       z.object({
-        hash: z.catch(z.optional(PROVIDER_TOKEN), undefined),
+        hash: z.catch(z.optional(providerTokenSchema), undefined),
         status: z.catch(z.optional(text(64)), undefined),
       }),
     ),
@@ -48,10 +47,10 @@ const orderStatusOf = (event: SkipPayEvent): string | undefined =>
 
 export const receiveSkipPayWebhook = async (
   raw: Buffer,
-  ctx: RouteContext<'receive-skippay-webhook', SkipPayWebhookHeaders>,
-): Promise<JsonResult> => {
-  const { STAGE, SKIP_SECRET_ID, PAYMENTS_TABLE } = ctx.settings;
-  const skip = await getSecret('skip', SKIP_SECRET_ID, STAGE);
+  ctx: RouteContext<'receive-skippay-webhook', ReceiveSkipPayWebhookHeaders>,
+): Promise<ReceiveSkipPayWebhookResult> => {
+  const { PAYMENTS_TABLE } = ctx.settings;
+  const skip = await ctx.secret();
   if (!skip.SKIPPAY_WEBHOOK_SECRET) throw configurationError('secret skip: SKIPPAY_WEBHOOK_SECRET is missing');
   const problem = skipPaySignatureProblem(raw, ctx.headers, skip.SKIPPAY_WEBHOOK_SECRET);
   if (problem) throw new ApiError('INVALID_SIGNATURE', { reason: `skippay webhook: ${problem}` });

@@ -2,19 +2,12 @@
 // X-Gokeipay-Signature (X-Skippay-Signature on older integrations). Checked on the exact bytes received,
 // before anything parses them, in constant time.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod/mini';
+import type { ReceiveSkipPayWebhookHeaders } from './schema.ts';
 
 const SIGNATURE = /^sha256=([0-9a-fA-F]{64})$/;
 
-/** API Gateway hands headers over lower-cased. Loose: every other header is allowed. */
-export const skipPayWebhookHeaders = z.looseObject({
-  'x-gokeipay-signature': z.optional(z.string()),
-  'x-skippay-signature': z.optional(z.string()),
-});
-export type SkipPayWebhookHeaders = z.output<typeof skipPayWebhookHeaders>;
-
 /** Why the signature does not verify (for the log), or undefined when it does. */
-export const skipPaySignatureProblem = (raw: Uint8Array, headers: SkipPayWebhookHeaders, secret: string): string | undefined => {
+export const skipPaySignatureProblem = (raw: Uint8Array, headers: ReceiveSkipPayWebhookHeaders, secret: string): string | undefined => {
   const header = headers['x-gokeipay-signature'] ?? headers['x-skippay-signature'];
   if (header === undefined) return 'no signature header';
   const hex = SIGNATURE.exec(header.trim())?.[1];

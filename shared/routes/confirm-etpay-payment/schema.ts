@@ -1,0 +1,20 @@
+// POST /v1/etpay/confirmations: the request and the answer as the contract defines them.
+import * as z from 'zod/mini';
+import { paymentResultJwt } from '../../etpay/payment-result.ts';
+import type { RouteResult } from '../../http/response.ts';
+
+/** From a clinic frontend, strict like every clinic-facing body. */
+export const confirmEtpayPaymentBody = z.strictObject({ jwt: paymentResultJwt });
+export type ConfirmEtpayPaymentBody = z.output<typeof confirmEtpayPaymentBody>;
+
+/** 200: the verified result; `paid` only for `payment_status` "success". */
+export const confirmEtpayPaymentResponse = {
+  status: 200,
+  body: z.strictObject({
+    merchant_order_id: z.string(),
+    order_amount: z.int(),
+    payment_status: z.string(),
+    paid: z.boolean(),
+  }),
+} as const;
+export type ConfirmEtpayPaymentResult = RouteResult<typeof confirmEtpayPaymentResponse>;
