@@ -4,10 +4,9 @@ import { ETPAY_BANK_CODES } from '#shared/routes/create-etpay-session/bank-codes
 import { handler } from '../../functions/create-etpay-session/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { setEnvironment } from '../support/env.ts';
-import { titled } from '../support/cases.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke } from '../support/lambda.ts';
-import { json, refusedUrl, useProviderStub } from '../support/provider-stub.ts';
+import { json, refusedUrl, useProviderStub, type StubAnswer } from '../support/provider-stub.ts';
 import { ETPAY_TEST_SECRET, mockSecrets } from '../support/secrets.ts';
 
 const output = captureOutput();
@@ -163,22 +162,17 @@ describe('POST /v1/etpay/sessions: validation', () => {
 });
 
 describe('POST /v1/etpay/sessions: upstream faults', () => {
-  const faults: [string, () => void, number, string, number][] = [
-    ['500', () => etpay.answer(json(500, {})), 503, 'UPSTREAM_UNAVAILABLE', 1],
-    ['503 twice (retried once)', () => etpay.answer(json(503, {})), 503, 'UPSTREAM_UNAVAILABLE', 2],
-    ['429', () => etpay.answer(json(429, {})), 503, 'UPSTREAM_UNAVAILABLE', 1],
-    ['401', () => etpay.answer(json(401, {})), 502, 'UPSTREAM_AUTH_FAILED', 1],
-    ['403', () => etpay.answer(json(403, {})), 502, 'UPSTREAM_AUTH_FAILED', 1],
-    ['400', () => etpay.answer(json(400, {})), 422, 'UPSTREAM_REJECTED', 1],
-    ['deadline', () => etpay.answer({ kind: 'hang' }), 504, 'UPSTREAM_TIMEOUT', 1],
-    ['reset mid-response', () => etpay.answer({ kind: 'reset-mid-response' }), 503, 'UPSTREAM_UNAVAILABLE', 1],
-    ['non-JSON', () => etpay.answer({ kind: 'raw', status: 200, body: 'nope' }), 502, 'UPSTREAM_BAD_RESPONSE', 1],
-    ['no signature_token', () => etpay.answer(json(200, { token: 'abc', terms_url: 'x' })), 502, 'UPSTREAM_BAD_RESPONSE', 1],
-    ['no token', () => etpay.answer(json(200, { signature_token: SIGNATURE_TOKEN })), 502, 'UPSTREAM_BAD_RESPONSE', 1],
-    ['oversized', () => etpay.answer({ kind: 'stream', status: 200, bytes: 2 * 1024 * 1024 }), 502, 'UPSTREAM_BAD_RESPONSE', 1],
+  // The client's whole fault table is test/shared/providers/http-client.test.ts; here, this route's policy:
+  // retried once when unavailable (an unused session expires), `upstream: etpay`, ETpay's answer shape.
+  const faults: { name: string; answer: StubAnswer; status: number; code: string; calls: number }[] = [
+    { name: '500', answer: json(500, {}), status: 503, code: 'UPSTREAM_UNAVAILABLE', calls: 1 },
+    { name: '503 twice (retried once)', answer: json(503, {}), status: 503, code: 'UPSTREAM_UNAVAILABLE', calls: 2 },
+    { name: '401', answer: json(401, {}), status: 502, code: 'UPSTREAM_AUTH_FAILED', calls: 1 },
+    { name: 'no signature_token', answer: json(200, { token: 'abc', terms_url: 'x' }), status: 502, code: 'UPSTREAM_BAD_RESPONSE', calls: 1 },
+    { name: 'no token', answer: json(200, { signature_token: SIGNATURE_TOKEN }), status: 502, code: 'UPSTREAM_BAD_RESPONSE', calls: 1 },
   ];
-  it.each(titled(faults))('%s', async (_name, arrange, status, code, calls) => {
-    arrange();
+  it.each(faults)('$name → $status $code', async ({ answer, status, code, calls }) => {
+    etpay.answer(answer);
     const res = await invoke(handler, { body: full });
     expect(res.status).toBe(status);
     expect(res.body.error).toMatchObject({ code, upstream: 'etpay' });

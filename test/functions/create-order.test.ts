@@ -3,10 +3,9 @@ import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { handler } from '../../functions/create-order/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { setEnvironment } from '../support/env.ts';
-import { titled } from '../support/cases.ts';
 import { captureOutput, emfProblems } from '../support/logs.ts';
 import { invoke, lambdaContext } from '../support/lambda.ts';
-import { json, refusedUrl, useProviderStub } from '../support/provider-stub.ts';
+import { json, refusedUrl, useProviderStub, type StubAnswer } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
 
 const output = captureOutput();
@@ -110,18 +109,18 @@ describe('POST /v1/orders: the happy path', () => {
 });
 
 describe('POST /v1/orders: bad input never reaches SkipPay', () => {
-  const cases: [string, Parameters<typeof invoke>[1], number, string][] = [
-    ['wrong content type', { rawBody: JSON.stringify(validOrder), headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['no content type', { rawBody: JSON.stringify(validOrder), headers: { 'content-type': '' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['not JSON', { rawBody: '{"total_amount": 5' }, 400, 'INVALID_JSON'],
-    ['a JSON array', { rawBody: '[1,2]' }, 400, 'INVALID_JSON'],
-    ['JSON null', { rawBody: 'null' }, 400, 'INVALID_JSON'],
-    ['a JSON string', { rawBody: '"hello"' }, 400, 'INVALID_JSON'],
-    ['no body', {}, 400, 'INVALID_JSON'],
-    ['over 16 KiB', { rawBody: JSON.stringify({ ...validOrder, pad: 'x'.repeat(17_000) }) }, 413, 'PAYLOAD_TOO_LARGE'],
-    ['over 16 KiB in base64', { rawBody: JSON.stringify({ pad: 'x'.repeat(17_000) }), base64: true }, 413, 'PAYLOAD_TOO_LARGE'],
+  const cases: { name: string; options: Parameters<typeof invoke>[1]; status: number; code: string }[] = [
+    { name: 'wrong content type', options: { rawBody: JSON.stringify(validOrder), headers: { 'content-type': 'text/plain' } }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    { name: 'no content type', options: { rawBody: JSON.stringify(validOrder), headers: { 'content-type': '' } }, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' },
+    { name: 'not JSON', options: { rawBody: '{"total_amount": 5' }, status: 400, code: 'INVALID_JSON' },
+    { name: 'a JSON array', options: { rawBody: '[1,2]' }, status: 400, code: 'INVALID_JSON' },
+    { name: 'JSON null', options: { rawBody: 'null' }, status: 400, code: 'INVALID_JSON' },
+    { name: 'a JSON string', options: { rawBody: '"hello"' }, status: 400, code: 'INVALID_JSON' },
+    { name: 'no body', options: {}, status: 400, code: 'INVALID_JSON' },
+    { name: 'over 16 KiB', options: { rawBody: JSON.stringify({ ...validOrder, pad: 'x'.repeat(17_000) }) }, status: 413, code: 'PAYLOAD_TOO_LARGE' },
+    { name: 'over 16 KiB in base64', options: { rawBody: JSON.stringify({ pad: 'x'.repeat(17_000) }), base64: true }, status: 413, code: 'PAYLOAD_TOO_LARGE' },
   ];
-  it.each(titled(cases))('%s', async (_name, options, status, code) => {
+  it.each(cases)('$name → $status $code', async ({ options, status, code }) => {
     const res = await invoke(handler, options);
     expect(res.status).toBe(status);
     expect(res.body.error.code).toBe(code);
@@ -161,28 +160,26 @@ describe('POST /v1/orders: bad input never reaches SkipPay', () => {
   });
 });
 
-describe('POST /v1/orders: upstream faults map to the contract and SkipPay is called exactly once', () => {
-  const faults: [string, () => Promise<void> | void, number, string][] = [
-    ['500', () => skippay.answer(json(500, { error: 'boom' })), 503, 'UPSTREAM_UNAVAILABLE'],
-    ['502', () => skippay.answer(json(502, {})), 503, 'UPSTREAM_UNAVAILABLE'],
-    ['503 (no retry for orders)', () => skippay.answer(json(503, {})), 503, 'UPSTREAM_UNAVAILABLE'],
-    ['429', () => skippay.answer(json(429, {})), 503, 'UPSTREAM_UNAVAILABLE'],
-    ['401', () => skippay.answer(json(401, { error: 'bad secret st_test_S3cr3tV4lu3xyz' })), 502, 'UPSTREAM_AUTH_FAILED'],
-    ['403', () => skippay.answer(json(403, {})), 502, 'UPSTREAM_AUTH_FAILED'],
-    ['400', () => skippay.answer(json(400, { error: 'rut 12345678-5 invalid' })), 422, 'UPSTREAM_REJECTED'],
-    ['422', () => skippay.answer(json(422, {})), 422, 'UPSTREAM_REJECTED'],
-    ['no answer before the deadline', () => skippay.answer({ kind: 'hang' }), 504, 'UPSTREAM_TIMEOUT'],
-    ['connection reset mid-response', () => skippay.answer({ kind: 'reset-mid-response' }), 503, 'UPSTREAM_UNAVAILABLE'],
-    ['connection destroyed before answering', () => skippay.answer({ kind: 'destroy' }), 503, 'UPSTREAM_UNAVAILABLE'],
-    ['non-JSON', () => skippay.answer({ kind: 'raw', status: 201, body: 'OK' }), 502, 'UPSTREAM_BAD_RESPONSE'],
-    ['HTML', () => skippay.answer({ kind: 'raw', status: 200, body: '<html><body>Bad gateway</body></html>', contentType: 'text/html' }), 502, 'UPSTREAM_BAD_RESPONSE'],
-    ['a body without hash', () => skippay.answer(json(201, { status: 'pending' })), 502, 'UPSTREAM_BAD_RESPONSE'],
-    ['a hash that is not URL-safe', () => skippay.answer(json(201, { hash: 'ord&x=1#y' })), 502, 'UPSTREAM_BAD_RESPONSE'],
-    ['a 5 MiB body', () => skippay.answer({ kind: 'stream', status: 201, bytes: 5 * 1024 * 1024 }), 502, 'UPSTREAM_BAD_RESPONSE'],
-    ['a redirect', () => skippay.answer({ kind: 'raw', status: 302, body: '' }), 502, 'UPSTREAM_BAD_RESPONSE'],
+describe('POST /v1/orders: SkipPay is called exactly once, whatever it answers', () => {
+  // The client's whole fault table is test/shared/providers/http-client.test.ts; here, this route's policy:
+  // never retried (order creation is not idempotent), `upstream: skippay`, SkipPay's order shape, no leak.
+  const faults: { name: string; answer: StubAnswer; status: number; code: string }[] = [
+    { name: '503 (no retry for orders)', answer: json(503, {}), status: 503, code: 'UPSTREAM_UNAVAILABLE' },
+    { name: 'connection destroyed (no retry for orders)', answer: { kind: 'destroy' }, status: 503, code: 'UPSTREAM_UNAVAILABLE' },
+    { name: '500 with a body', answer: json(500, { error: 'boom' }), status: 503, code: 'UPSTREAM_UNAVAILABLE' },
+    { name: '401 quoting our secret', answer: json(401, { error: 'bad secret st_test_S3cr3tV4lu3xyz' }), status: 502, code: 'UPSTREAM_AUTH_FAILED' },
+    { name: '400 quoting the RUT', answer: json(400, { error: 'rut 12345678-5 invalid' }), status: 422, code: 'UPSTREAM_REJECTED' },
+    {
+      name: 'HTML',
+      answer: { kind: 'raw', status: 200, body: '<html><body>Bad gateway</body></html>', contentType: 'text/html' },
+      status: 502,
+      code: 'UPSTREAM_BAD_RESPONSE',
+    },
+    { name: 'a body without hash', answer: json(201, { status: 'pending' }), status: 502, code: 'UPSTREAM_BAD_RESPONSE' },
+    { name: 'a hash that is not URL-safe', answer: json(201, { hash: 'ord&x=1#y' }), status: 502, code: 'UPSTREAM_BAD_RESPONSE' },
   ];
-  it.each(titled(faults))('%s', async (_name, arrange, status, code) => {
-    await arrange();
+  it.each(faults)('$name → $status $code', async ({ answer, status, code }) => {
+    skippay.answer(answer);
     const res = await invoke(handler, { body: validOrder });
     expect(res.status).toBe(status);
     expect(res.body.error).toMatchObject({ code, upstream: 'skippay', request_id: res.headers['x-request-id'] });

@@ -2,10 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { handler } from '../../functions/create-widget-session/handler.ts';
 import { setEnvironment } from '../support/env.ts';
-import { titled } from '../support/cases.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke } from '../support/lambda.ts';
-import { json, refusedUrl, useProviderStub } from '../support/provider-stub.ts';
+import { json, refusedUrl, useProviderStub, type StubAnswer } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
 
 const output = captureOutput();
@@ -110,23 +109,18 @@ describe('POST /v1/widget-sessions: a widget URL that must never reach the brows
 });
 
 describe('POST /v1/widget-sessions: upstream faults', () => {
-  const faults: [string, () => void, number, string, number][] = [
-    ['500', () => spot.answer(json(500, {})), 503, 'UPSTREAM_UNAVAILABLE', 1],
-    ['503 twice (retried once)', () => spot.answer(json(503, {})), 503, 'UPSTREAM_UNAVAILABLE', 2],
-    ['429', () => spot.answer(json(429, {})), 503, 'UPSTREAM_UNAVAILABLE', 1],
-    ['401', () => spot.answer(json(401, {})), 502, 'UPSTREAM_AUTH_FAILED', 1],
-    ['403', () => spot.answer(json(403, {})), 502, 'UPSTREAM_AUTH_FAILED', 1],
-    ['400', () => spot.answer(json(400, { message: 'rut 12345678-5' })), 422, 'UPSTREAM_REJECTED', 1],
-    ['deadline', () => spot.answer({ kind: 'hang' }), 504, 'UPSTREAM_TIMEOUT', 1],
-    ['reset mid-response', () => spot.answer({ kind: 'reset-mid-response' }), 503, 'UPSTREAM_UNAVAILABLE', 1],
-    ['connection destroyed (retried once)', () => spot.answer({ kind: 'destroy' }), 503, 'UPSTREAM_UNAVAILABLE', 2],
-    ['non-JSON', () => spot.answer({ kind: 'raw', status: 201, body: '<html/>', contentType: 'text/html' }), 502, 'UPSTREAM_BAD_RESPONSE', 1],
-    ['missing url', () => spot.answer(json(201, { widget_token: 'x' })), 502, 'UPSTREAM_BAD_RESPONSE', 1],
-    ['missing widget_token', () => spot.answer(json(201, { url: WIDGET })), 502, 'UPSTREAM_BAD_RESPONSE', 1],
-    ['oversized', () => spot.answer({ kind: 'stream', status: 201, bytes: 3 * 1024 * 1024 }), 502, 'UPSTREAM_BAD_RESPONSE', 1],
+  // The client's whole fault table is test/shared/providers/http-client.test.ts; here, this route's policy:
+  // retried once when unavailable (minting is safe to repeat), `upstream: skip-backend`, Spot's answer shape.
+  const faults: { name: string; answer: StubAnswer; status: number; code: string; calls: number }[] = [
+    { name: '500', answer: json(500, {}), status: 503, code: 'UPSTREAM_UNAVAILABLE', calls: 1 },
+    { name: '503 twice (retried once)', answer: json(503, {}), status: 503, code: 'UPSTREAM_UNAVAILABLE', calls: 2 },
+    { name: 'connection destroyed (retried once)', answer: { kind: 'destroy' }, status: 503, code: 'UPSTREAM_UNAVAILABLE', calls: 2 },
+    { name: '400', answer: json(400, { message: 'rut 12345678-5' }), status: 422, code: 'UPSTREAM_REJECTED', calls: 1 },
+    { name: 'missing url', answer: json(201, { widget_token: 'x' }), status: 502, code: 'UPSTREAM_BAD_RESPONSE', calls: 1 },
+    { name: 'missing widget_token', answer: json(201, { url: WIDGET }), status: 502, code: 'UPSTREAM_BAD_RESPONSE', calls: 1 },
   ];
-  it.each(titled(faults))('%s', async (_name, arrange, status, code, calls) => {
-    arrange();
+  it.each(faults)('$name → $status $code', async ({ answer, status, code, calls }) => {
+    spot.answer(answer);
     const res = await invoke(handler, { body: { order_token: 'ord_abc123', patient } });
     expect(res.status).toBe(status);
     expect(res.body.error).toMatchObject({ code, upstream: 'skip-backend' });
