@@ -10,6 +10,7 @@ import { buildFunctions } from '../../infra/build.ts';
 import { closeStandIns, localStageEnvironment, startStandIns, type StandIns } from '../../local/stage.ts';
 import { signResult } from '../support/etpay-jwt.ts';
 import { httpEvent } from '../support/lambda.ts';
+import { samplePatient } from '../support/fixtures.ts';
 
 const run = promisify(execFile);
 let outdir: string;
@@ -51,7 +52,7 @@ const invokeBundle = async (name: string, body: unknown) => {
   return JSON.parse(line.slice(2)) as { result: { statusCode: number; body: string; headers: Record<string, string> } };
 };
 
-const patient = { rut: '12.345.678-5', first_name: 'Ana', last_name: 'Pérez', email: 'ana@example.cl', phone_number: '+56 9 1234 5678' };
+const patient = samplePatient;
 
 describe('deployable bundles', () => {
   it('are small, minified ESM, one per function', () => {

@@ -29,7 +29,7 @@ const full = {
   payment_cancellation_url: 'https://clinic.example/pago/cancelado',
 };
 
-const setEnv = (overrides: Record<string, string | undefined> = {}): void =>
+const setEnv = (overrides: Record<string, string | undefined> = {}): (() => void) =>
   setEnvironment({
     STAGE: 'local',
     ETPAY_API_URL: etpay.url,

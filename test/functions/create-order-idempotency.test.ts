@@ -1,29 +1,20 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
-import { resetSettingsCache } from '#shared/config/settings.ts';
 import { handler } from '../../functions/create-order/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { httpEvent, invoke, lambdaContext } from '../support/lambda.ts';
 import { captureOutput } from '../support/logs.ts';
 import { json, useProviderStub } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
+import { setEnvironment } from '../support/env.ts';
+import { sampleOrder } from '../support/fixtures.ts';
 
 const output = captureOutput();
 const table = usePaymentsTable();
 mockSecrets({ 'clinic-payments/staging/skip': SKIP_TEST_SECRET });
 const skippay = useProviderStub();
 
-const order = {
-  reference: 'CLINIC-000123',
-  total_amount: 50000,
-  customer: {
-    rut: '12.345.678-5',
-    first_name: 'Ana',
-    last_name: 'Pérez',
-    email: 'ana.perez@example.cl',
-    phone_number: '+56 9 1234 5678',
-  },
-};
+const order = sampleOrder;
 
 let keyCounter = 0;
 /** A fresh key per test: the table lives for the whole file. */
@@ -34,14 +25,13 @@ const submit = (key: string, body: unknown = order, headers: Record<string, stri
 beforeEach(() => {
   skippay.answer(json(201, { hash: 'ord_abc123', status: 'pending' }));
   resetSecretsCache();
-  Object.assign(process.env, {
+  setEnvironment({
     STAGE: 'local',
     SKIPPAY_API_URL: skippay.url,
     SKIP_SECRET_ID: 'clinic-payments/staging/skip',
     UPSTREAM_TIMEOUT_MS: '1500',
     PAYMENTS_TABLE: table.name,
   });
-  resetSettingsCache();
 });
 
 describe('POST /v1/orders with Idempotency-Key', () => {
@@ -137,8 +127,7 @@ describe('POST /v1/orders with Idempotency-Key', () => {
   it('a timed-out first call is not stored either', async () => {
     const key = newKey();
     skippay.answer({ kind: 'hang' });
-    process.env.UPSTREAM_TIMEOUT_MS = '200';
-    resetSettingsCache();
+    setEnvironment({ UPSTREAM_TIMEOUT_MS: '200' });
     expect((await submit(key)).body.error.code).toBe('UPSTREAM_TIMEOUT');
     skippay.answer(json(201, { hash: 'ord_after_timeout' }));
     expect((await submit(key)).body.order_token).toBe('ord_after_timeout');
@@ -184,11 +173,9 @@ describe('POST /v1/orders with Idempotency-Key', () => {
   });
 
   it('DynamoDB unreachable → 500 INTERNAL_ERROR and SkipPay not called', async () => {
-    const saved = process.env.PAYMENTS_TABLE;
-    process.env.PAYMENTS_TABLE = 'no-such-table';
-    resetSettingsCache();
+    const restore = setEnvironment({ PAYMENTS_TABLE: 'no-such-table' });
     const res = await submit(newKey());
-    process.env.PAYMENTS_TABLE = saved;
+    restore();
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe('INTERNAL_ERROR');
     expect(skippay.requests).toHaveLength(0);

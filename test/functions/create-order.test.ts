@@ -7,6 +7,7 @@ import { captureOutput, emfProblems } from '../support/logs.ts';
 import { invoke, lambdaContext } from '../support/lambda.ts';
 import { json, refusedUrl, useProviderStub, type StubAnswer } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
+import { sampleOrder, samplePatientCanonical } from '../support/fixtures.ts';
 
 const output = captureOutput();
 // Idempotency-Key records live there (test/functions/create-order-idempotency.test.ts covers them).
@@ -14,19 +15,9 @@ const table = usePaymentsTable();
 const secrets = mockSecrets({ 'clinic-payments/staging/skip': SKIP_TEST_SECRET });
 const skippay = useProviderStub();
 
-const validOrder = {
-  reference: 'CLINIC-000123',
-  total_amount: 50000,
-  customer: {
-    rut: '12.345.678-5',
-    first_name: 'Ana',
-    last_name: 'Pérez',
-    email: 'ana.perez@example.cl',
-    phone_number: '+56 9 1234 5678',
-  },
-};
+const validOrder = sampleOrder;
 
-const setEnv = (overrides: Record<string, string | undefined> = {}): void =>
+const setEnv = (overrides: Record<string, string | undefined> = {}): (() => void) =>
   setEnvironment({
     STAGE: 'staging',
     SKIPPAY_API_URL: skippay.url,
@@ -61,13 +52,7 @@ describe('POST /v1/orders: the happy path', () => {
     expect(request?.json).toEqual({
       reference: 'CLINIC-000123',
       total_amount: '50000',
-      customer: {
-        rut: '12345678-5',
-        first_name: 'Ana',
-        last_name: 'Pérez',
-        email: 'ana.perez@example.cl',
-        phone_number: '+56912345678',
-      },
+      customer: samplePatientCanonical,
     });
   });
 

@@ -6,6 +6,7 @@ import { captureOutput } from '../support/logs.ts';
 import { invoke } from '../support/lambda.ts';
 import { json, refusedUrl, useProviderStub, type StubAnswer } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
+import { samplePatientCanonical } from '../support/fixtures.ts';
 
 const output = captureOutput();
 const secrets = mockSecrets({});
@@ -14,16 +15,10 @@ const PK = SKIP_TEST_SECRET.SKIP_PUBLIC_KEY;
 // The stage's widget origin; Skip answers with URLs on it (the stub itself is only the backend).
 const WIDGET = 'https://spot.getskip.ai';
 
-const patient = {
-  rut: '12345678-5',
-  first_name: 'Ana',
-  last_name: 'Pérez',
-  email: 'ana.perez@example.cl',
-  phone_number: '+56912345678',
-};
+const patient = samplePatientCanonical;
 const minted = (url = `${WIDGET}?widget_token=550e8400-e29b&public_key=${PK}`) => json(201, { widget_token: '550e8400-e29b', url });
 
-const setEnv = (overrides: Record<string, string | undefined> = {}): void =>
+const setEnv = (overrides: Record<string, string | undefined> = {}): (() => void) =>
   setEnvironment({
     STAGE: 'local',
     SKIP_BACKEND_URL: `${spot.url}/api`,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
-import { resetSettingsCache } from '#shared/config/settings.ts';
 import { handler as confirmHandler } from '../../functions/confirm-etpay-payment/handler.ts';
 import { handler as createSessionHandler } from '../../functions/create-etpay-session/handler.ts';
 import { handler as notificationHandler } from '../../functions/receive-etpay-notification/handler.ts';
@@ -11,6 +10,7 @@ import { invoke } from '../support/lambda.ts';
 import { captureOutput } from '../support/logs.ts';
 import { json, useProviderStub } from '../support/provider-stub.ts';
 import { ETPAY_TEST_SECRET, mockSecrets } from '../support/secrets.ts';
+import { setEnvironment } from '../support/env.ts';
 
 const output = captureOutput();
 const table = usePaymentsTable();
@@ -57,8 +57,9 @@ const notify = (jwt: string, extra: Record<string, unknown> = {}) => invoke(noti
 
 beforeEach(() => {
   resetSecretsCache();
-  for (const name of ['ETPAY_WEBHOOK_URL', 'ETPAY_PAYMENT_URL']) delete process.env[name];
-  Object.assign(process.env, {
+  setEnvironment({
+    ETPAY_WEBHOOK_URL: undefined,
+    ETPAY_PAYMENT_URL: undefined,
     STAGE: 'local',
     ETPAY_API_URL: etpay.url,
     ETPAY_SECRET_ID: 'etpay-secret',
@@ -66,7 +67,6 @@ beforeEach(() => {
     UPSTREAM_TIMEOUT_MS: '1500',
     PAYMENTS_TABLE: table.name,
   });
-  resetSettingsCache();
 });
 
 describe('POST /v1/etpay/sessions records the session server-side', () => {
@@ -89,15 +89,13 @@ describe('POST /v1/etpay/sessions records the session server-side', () => {
   it('opens the session with payment_webhook_url where the stage sets ETPAY_WEBHOOK_URL, and without it otherwise', async () => {
     await openSession();
     expect(etpay.requests[0]?.json).not.toHaveProperty('payment_webhook_url');
-    process.env.ETPAY_WEBHOOK_URL = 'http://127.0.0.1:9/v1/etpay/notifications';
-    resetSettingsCache();
+    setEnvironment({ ETPAY_WEBHOOK_URL: 'http://127.0.0.1:9/v1/etpay/notifications' });
     await openSession();
     expect((etpay.requests[1]?.json as Record<string, unknown>).payment_webhook_url).toBe('http://127.0.0.1:9/v1/etpay/notifications');
   });
 
   it('a session that cannot be recorded is not handed out: 500 INTERNAL_ERROR', async () => {
-    process.env.PAYMENTS_TABLE = 'no-such-table';
-    resetSettingsCache();
+    setEnvironment({ PAYMENTS_TABLE: 'no-such-table' });
     etpay.answer(json(200, { token: 'tok_unrecorded', signature_token: 'sig' }));
     const res = await invoke(createSessionHandler, { body: { merchant_order_id: 'OC-1', order_amount: 1000 } });
     expect(res.status).toBe(500);
@@ -181,8 +179,7 @@ describe('POST /v1/etpay/confirmations', () => {
   });
 
   it('PAYMENTS_TABLE missing → 500 CONFIGURATION_ERROR', async () => {
-    delete process.env.PAYMENTS_TABLE;
-    resetSettingsCache();
+    setEnvironment({ PAYMENTS_TABLE: undefined });
     const res = await confirm('a.b.c');
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe('CONFIGURATION_ERROR');

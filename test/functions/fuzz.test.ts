@@ -2,7 +2,6 @@
 // the answer is always a contract error or a success, never INTERNAL_ERROR or a throw.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetSettingsCache } from '#shared/config/settings.ts';
 import { handler as createEtpaySession } from '../../functions/create-etpay-session/handler.ts';
 import { handler as createOrder } from '../../functions/create-order/handler.ts';
 import { handler as createWidgetSession } from '../../functions/create-widget-session/handler.ts';
@@ -11,6 +10,7 @@ import { captureOutput } from '../support/logs.ts';
 import { invoke, type Handler } from '../support/lambda.ts';
 import { json, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
 import { ETPAY_TEST_SECRET, mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
+import { setEnvironment } from '../support/env.ts';
 
 captureOutput();
 // create-order and create-etpay-session keep payment state (Idempotency-Key records, ETpay sessions).
@@ -25,7 +25,7 @@ beforeAll(async () => {
   provider.answer(
     json(201, { hash: 'ord_1', widget_token: 'w1', url: 'https://spot.getskip.ai/?widget_token=w1', token: 't1', signature_token: 's1' }),
   );
-  Object.assign(process.env, {
+  setEnvironment({
     STAGE: 'local',
     SKIPPAY_API_URL: provider.url,
     SKIP_BACKEND_URL: provider.url,
@@ -36,7 +36,6 @@ beforeAll(async () => {
     ETPAY_SECRET_ID: 'etpay',
     PAYMENTS_TABLE: table.name,
   });
-  resetSettingsCache();
 });
 afterAll(async () => {
   await provider.close();

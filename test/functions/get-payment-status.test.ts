@@ -1,7 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
-import { resetSettingsCache } from '#shared/config/settings.ts';
 import { recordEtpaySession } from '#shared/etpay/session-store.ts';
 import { handler as notificationHandler } from '../../functions/receive-etpay-notification/handler.ts';
 import { handler as skippayWebhookHandler } from '../../functions/receive-skippay-webhook/handler.ts';
@@ -11,6 +10,7 @@ import { signResult } from '../support/etpay-jwt.ts';
 import { httpEvent, invoke, lambdaContext, type Answer } from '../support/lambda.ts';
 import { captureOutput } from '../support/logs.ts';
 import { mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
+import { setEnvironment } from '../support/env.ts';
 
 const output = captureOutput();
 const table = usePaymentsTable();
@@ -52,8 +52,7 @@ const skippayEvent = async (hash: string, type: string, status?: string) => {
 
 beforeEach(() => {
   resetSecretsCache();
-  Object.assign(process.env, { STAGE: 'local', SKIP_SECRET_ID: 'skip-secret', PAYMENTS_TABLE: table.name });
-  resetSettingsCache();
+  setEnvironment({ STAGE: 'local', SKIP_SECRET_ID: 'skip-secret', PAYMENTS_TABLE: table.name });
 });
 
 describe('GET /v1/payments/etpay/{merchant_order_id}', () => {
@@ -133,8 +132,7 @@ describe('GET /v1/payments: input and configuration', () => {
     [ETPAY_ROUTE, { merchant_order_id: 'OC-1' }, 'etpay'],
     [SKIPPAY_ROUTE, { order_token: 'ord_1' }, 'skippay'],
   ])('%s without PAYMENTS_TABLE → 500 CONFIGURATION_ERROR counted under %s', async (route, params, provider) => {
-    delete process.env.PAYMENTS_TABLE;
-    resetSettingsCache();
+    setEnvironment({ PAYMENTS_TABLE: undefined });
     const res = await getStatus(route, params);
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe('CONFIGURATION_ERROR');

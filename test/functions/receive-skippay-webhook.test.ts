@@ -1,12 +1,12 @@
 import { createHash, createHmac } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
-import { resetSettingsCache } from '#shared/config/settings.ts';
 import { handler } from '../../functions/receive-skippay-webhook/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { httpEvent, invoke, lambdaContext, type Answer } from '../support/lambda.ts';
 import { captureOutput } from '../support/logs.ts';
 import { mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
+import { setEnvironment } from '../support/env.ts';
 
 const output = captureOutput();
 const table = usePaymentsTable();
@@ -50,8 +50,7 @@ const expectRejected = (res: Answer): void => {
 beforeEach(() => {
   secrets.answer({ 'skip-secret': SKIP_TEST_SECRET });
   resetSecretsCache();
-  Object.assign(process.env, { STAGE: 'local', SKIP_SECRET_ID: 'skip-secret', PAYMENTS_TABLE: table.name });
-  resetSettingsCache();
+  setEnvironment({ STAGE: 'local', SKIP_SECRET_ID: 'skip-secret', PAYMENTS_TABLE: table.name });
 });
 
 describe('POST /v1/webhooks/skippay: genuine events', () => {
@@ -187,8 +186,7 @@ describe('POST /v1/webhooks/skippay: configuration fails closed', () => {
   });
 
   it('staging refuses live Skip keys', async () => {
-    process.env.STAGE = 'staging';
-    resetSettingsCache();
+    setEnvironment({ STAGE: 'staging' });
     secrets.answer({ 'skip-secret': { ...SKIP_TEST_SECRET, SKIP_PUBLIC_KEY: 'pk_live_x', SKIPPAY_CLIENT_ID: 'ci_live_x', SKIPPAY_CLIENT_SECRET: 'st_live_x' } });
     expect((await deliver(paidEvent())).body.error.code).toBe('CONFIGURATION_ERROR');
   });

@@ -2,14 +2,14 @@
 // metrics the functions emit (namespace, name and dimensions imported from the code's own metric contract).
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../shared/catalog.ts';
+import { FUNCTIONS } from '#shared/catalog.ts';
 import {
   Dimension,
   METRICS_NAMESPACE,
   MetricName,
   SERVICE_NAME,
-} from '../../shared/observability/metric-names.ts';
-import { PROVIDERS } from '../../shared/providers/provider.ts';
+} from '#shared/observability/metric-names.ts';
+import { PROVIDERS } from '#shared/providers/provider.ts';
 import { STAGE_CONFIGS, DEPLOY_STAGES } from '../../infra/config.ts';
 import { ALARM_SLUGS } from '../../infra/constructs/alarms.ts';
 import { onlyResource, refId, resourcesOf, synthesise, type CfnResource, type Synthesised } from './fixtures.ts';

@@ -3,7 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS, type FunctionSpec } from '../../shared/catalog.ts';
+import { FUNCTIONS, type FunctionSpec } from '#shared/catalog.ts';
 import { STAGE_CONFIGS, resolveStageConfig, type StageConfig } from '../../infra/config.ts';
 import { PaymentsApiStack } from '../../infra/stack.ts';
 import { createPaymentsApiApp } from '../../infra/stages.ts';

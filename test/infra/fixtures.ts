@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { FUNCTIONS } from '../../shared/catalog.ts';
+import { FUNCTIONS } from '#shared/catalog.ts';
 import type { DeployStage } from '../../infra/config.ts';
 import { createPaymentsApiApp, type PaymentsApiAppProps } from '../../infra/stages.ts';
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
+import { setEnvironment } from '../support/env.ts';
 
 // Debian's package; CHROMIUM_PATH points elsewhere (another OS's Chromium or Chrome).
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -28,8 +29,7 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
 
   beforeAll(async () => {
     if (!HAVE_CHROMIUM) throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs it with apt-get (or set CHROMIUM_PATH)`);
-    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    setEnvironment({ POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
     mkdirSync(RESULTS, { recursive: true });
     server = await startLocalServer({ port: 0 });
     // A fresh profile each run: no cache, cookies or service workers from a previous one.

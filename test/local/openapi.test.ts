@@ -1,8 +1,8 @@
 // The OpenAPI document: complete (every route of the catalog, every error code of the contract) and the
 // committed local/openapi.json exactly what the generator writes, so it cannot drift from the code.
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../shared/catalog.ts';
-import { ERROR_STATUS } from '../../shared/errors.ts';
+import { FUNCTIONS } from '#shared/catalog.ts';
+import { ERROR_STATUS } from '#shared/errors.ts';
 import { buildOpenApiDocument, committedOpenApiText, openApiText } from '../../local/openapi.ts';
 
 interface Operation {

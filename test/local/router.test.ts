@@ -1,6 +1,6 @@
 // The local API Gateway stand-in's routing and event building, without a server.
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS } from '../../shared/catalog.ts';
+import { FUNCTIONS } from '#shared/catalog.ts';
 import { httpApiEvent, lambdaContext, toHttpAnswer } from '../../local/events.ts';
 import { compileRoutes, matchRoute } from '../../local/router.ts';
 

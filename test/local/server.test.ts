@@ -2,7 +2,7 @@
 // Lambda handler modules, the provider sandbox and the Secrets Manager and DynamoDB stand-ins.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { CORS_RULE } from '../../shared/http/cors.ts';
+import { CORS_RULE } from '#shared/http/cors.ts';
 import { errorBody } from '../../local/openapi-operations.ts';
 import { confirmEtpayPaymentResponse } from '#shared/routes/confirm-etpay-payment/schema.ts';
 import { createEtpaySessionResponse } from '#shared/routes/create-etpay-session/schema.ts';
@@ -11,21 +11,22 @@ import { createWidgetSessionResponse } from '#shared/routes/create-widget-sessio
 import { getPaymentStatusResponse } from '#shared/routes/get-payment-status/schema.ts';
 import { openApiText } from '../../local/openapi.ts';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
+import { setEnvironment } from '../support/env.ts';
+import { samplePatient } from '../support/fixtures.ts';
 
 let server: LocalServer;
 const FRONTEND = 'http://localhost:5173';
 
 beforeAll(async () => {
   // The functions' JSON logs and EMF metrics are for the console of `npm start`, not for test output.
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  setEnvironment({ POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
   server = await startLocalServer({ port: 0, clinicOrigins: [FRONTEND] });
 });
 afterAll(async () => {
   await server.close();
 });
 
-const customer = { rut: '12.345.678-5', first_name: 'Ana', last_name: 'Pérez', email: 'ana@example.cl', phone_number: '+56 9 1234 5678' };
+const customer = samplePatient;
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${server.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

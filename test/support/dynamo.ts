@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 import { PAYMENTS_TABLE_PARTITION_KEY } from '#shared/state/keys.ts';
 import { resetStateClient } from '#shared/state/table.ts';
+import { setEnvironment } from './env.ts';
 
 export type Item = Record<string, any>;
 
@@ -35,7 +36,7 @@ export const usePaymentsTable = (name = 'clinic-payments-test'): PaymentsTable =
     server = started;
     await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', resolve));
     endpoint = `http://127.0.0.1:${(started.address() as AddressInfo).port}`;
-    Object.assign(process.env, {
+    setEnvironment({
       AWS_ENDPOINT_URL_DYNAMODB: endpoint,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'test',

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLP_AMOUNT_MAX, clpAmountSchema } from '../../../shared/domain/amount.ts';
+import { CLP_AMOUNT_MAX, clpAmountSchema } from '#shared/domain/amount.ts';
 
 describe('clpAmountSchema', () => {
   it.each([1, 2, 50_000, 999_999_999])('accepts %j', (amount) => {

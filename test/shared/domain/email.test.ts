@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emailSchema, maskEmail } from '../../../shared/domain/email.ts';
+import { emailSchema, maskEmail } from '#shared/domain/email.ts';
 
 // 64 + 1 + domainLength characters, with DNS-sized labels.
 function addressOfLength(length: number): string {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { personNameSchema, safeTextSchema } from '../../../shared/domain/names.ts';
+import { personNameSchema, safeTextSchema } from '#shared/domain/names.ts';
 
 const LENGTH = 'must be between 1 and 100 characters';
 const CONTROL = 'must not contain control characters';

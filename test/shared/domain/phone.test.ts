@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PHONE_MESSAGE, chileanPhoneSchema, maskPhone, toE164ChileanPhone } from '../../../shared/domain/phone.ts';
+import { PHONE_MESSAGE, chileanPhoneSchema, maskPhone, toE164ChileanPhone } from '#shared/domain/phone.ts';
 
 const national = fc
   .tuple(fc.integer({ min: 2, max: 9 }), fc.integer({ min: 0, max: 99_999_999 }))

@@ -10,7 +10,7 @@ import {
   maskRut,
   parseRut,
   rutSchema,
-} from '../../../shared/domain/rut.ts';
+} from '#shared/domain/rut.ts';
 
 const CHECK_DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'K'] as const;
 
