@@ -3,6 +3,7 @@
 // (`-c production.corsOrigins=https://a.cl,https://b.cl`), but the defaults below must synth offline.
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { SecretName } from '../shared/catalog.ts';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '../shared/limits.ts';
 
 /** The stages the stack deploys; a function may also run in `local` (shared/config/settings.ts's STAGES). */
 export const DEPLOY_STAGES = ['staging', 'production'] as const;
@@ -11,25 +12,14 @@ export type DeployStage = (typeof DEPLOY_STAGES)[number];
 export const stackName = (stage: DeployStage): string => `ClinicPaymentsApi-${stage}`;
 
 /**
- * Memory of every function, from `npm run bench` (README, Performance): 70-75 MiB RSS, so memory is not the
- * limit; CPU is. A cold start is 220-340 ms of CPU on one core, and Lambda's CPU scales with memory (1 vCPU
- * at 1,769 MB): ~1 s at 512 MB, ~0.5 s at 1,024 MB. Warm calls wait on the provider, so 1,024 MB halves the
- * cold start a patient waits through for cents a month. The one place to change it.
+ * Memory of every function. Memory is not the limit, CPU is: Lambda's CPU scales with memory, so 1,024 MB
+ * roughly halves the cold start a patient waits through, for cents a month (measured: docs/performance.md,
+ * "Memory"). The one place to change it.
  */
 export const FUNCTION_MEMORY_MB = 1024;
 
-/**
- * One provider call's deadline (UPSTREAM_TIMEOUT_MS), retry included (the contract retries once *within* the
- * deadline). Kept below the contract's 10 s ceiling.
- */
-export const UPSTREAM_TIMEOUT_MS = 8_000;
-
-/**
- * Function timeout: the provider deadline, plus room for a cold start and the first Secrets Manager read,
- * and even a whole second attempt should a retry ever overrun the deadline (2 × 8 s), yet safely under API
- * Gateway's 30 s integration limit so the function, not the gateway, answers with a contract error.
- */
-export const FUNCTION_TIMEOUT_SECONDS = 20;
+/** Every stage's provider deadline (UPSTREAM_TIMEOUT_MS): the code's default, kept below the contract's 10 s. */
+export const UPSTREAM_TIMEOUT_MS = DEFAULT_UPSTREAM_TIMEOUT_MS;
 
 /** Who may call the clinic routes. */
 export type AuthorizerConfig =

@@ -1,6 +1,7 @@
 // The rules a stage config must meet before anything is synthesised; the stack calls this first, so a bad
 // production config fails `cdk synth`, not a patient's payment.
-import { FUNCTION_TIMEOUT_SECONDS, type StageConfig } from './config.ts';
+import { FUNCTION_TIMEOUT_MARGIN_MS, FUNCTION_TIMEOUT_SECONDS, MAX_UPSTREAM_TIMEOUT_MS } from '../shared/limits.ts';
+import type { StageConfig } from './config.ts';
 
 const isOrigin = (value: string): boolean => {
   try {
@@ -80,7 +81,7 @@ export const validateStageConfig = (config: StageConfig): void => {
     if (!(Number.isFinite(value) && value > 0)) problems.push(`${name} must be a positive number`);
   }
   // The function must outlive its provider deadline or it dies before it can answer with a contract error.
-  if (config.upstreamTimeoutMs > 10_000 || config.upstreamTimeoutMs + 2_000 > FUNCTION_TIMEOUT_SECONDS * 1_000) {
+  if (config.upstreamTimeoutMs > MAX_UPSTREAM_TIMEOUT_MS || config.upstreamTimeoutMs + FUNCTION_TIMEOUT_MARGIN_MS > FUNCTION_TIMEOUT_SECONDS * 1_000) {
     problems.push(`upstreamTimeoutMs ${config.upstreamTimeoutMs} leaves no room under the ${FUNCTION_TIMEOUT_SECONDS} s function timeout (or exceeds the contract's 10 s)`);
   }
 

@@ -7,7 +7,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS } from '../config.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../shared/limits.ts';
+import { FUNCTION_MEMORY_MB } from '../config.ts';
 
 export interface PaymentsFunctionProps {
   /** Physical name, so the runbook can name the function and its log group. */

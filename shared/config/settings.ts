@@ -3,13 +3,12 @@
 import * as z from 'zod/mini';
 import type { SettingName } from '../catalog.ts';
 import { configurationError } from '../errors.ts';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS, MAX_UPSTREAM_TIMEOUT_MS } from '../limits.ts';
 
 /** Every stage a function may run in: the deployed ones (infra/config.ts's DEPLOY_STAGES) and `local`. */
 export const STAGES = ['local', 'staging', 'production'] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const DEFAULT_UPSTREAM_TIMEOUT_MS = 8_000;
-const MAX_UPSTREAM_TIMEOUT_MS = 10_000;
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const origins = z.pipe(

@@ -1,8 +1,8 @@
 // The body, before anything parses it: JSON routes and raw-body routes (signed webhooks) alike.
 import { ApiError } from '../errors.ts';
+import { MAX_BODY_BYTES } from '../limits.ts';
 import type { Middleware } from './edge.ts';
 
-export const MAX_BODY_BYTES = 16 * 1024;
 const JSON_CONTENT_TYPE = /^application\/json\s*(?:;.*)?$/i;
 
 /** Content type (415), base64 bodies, and the 16 KiB limit (413); keeps the exact bytes as `event.rawBody`. */

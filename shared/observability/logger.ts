@@ -1,8 +1,8 @@
 // The one structured JSON logger: a line per call with the keys Powertools Logger writes (level, message,
 // timestamp, service, cold_start, function_*, xray_trace_id), the request's keys (request-scope.ts), and
 // redaction on every value but the logger's own. Hand-written rather than Powertools Logger: a request
-// writes one line, and the library's per-line merging cost ~0.1 ms of a ~0.6 ms warm request and 13 KiB
-// per bundle (npm run bench).
+// writes one line, and the library's per-line merging cost a measurable share of a warm request and of each
+// bundle (docs/performance.md has the figures).
 import { SERVICE_NAME } from './metric-names.ts';
 import { redactingReplacer } from './redact.ts';
 import { currentRequest } from './request-scope.ts';

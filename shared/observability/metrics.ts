@@ -1,7 +1,7 @@
 // The one EMF metrics format. Names and dimensions come from metric-names.ts, which the alarms in infra/
 // import too, so the two cannot drift. Written out rather than through Powertools Metrics: we emit a few
-// fixed metrics with three fixed dimensions, and the library cost ~15 KiB per bundle and ~30 µs per
-// request (npm run bench). The document is the one Powertools printed; during a request it rides on the
+// fixed metrics with three fixed dimensions, and the library cost bundle size and time per request
+// (docs/performance.md has the figures). The document is the one Powertools printed; during a request it rides on the
 // request's log line (request-log.ts), where CloudWatch extracts it just the same.
 import { isUpstreamFailure, type ErrorCode } from '../errors.ts';
 import type { Provider } from '../providers/provider.ts';

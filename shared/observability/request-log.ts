@@ -1,7 +1,7 @@
 // One line per request (a "canonical log line"): what a request did upstream, and its EMF metrics, ride on
 // the access line contractEdge writes at its end, instead of a log line and a metric line per provider
 // call. Every write to stdout is a syscall on the request's path, and in Lambda a log event: three became
-// one (npm run bench). Outside a request (a script, a test calling a provider client directly) the same
+// one (docs/performance.md). Outside a request (a script, a test calling a provider client directly) the same
 // facts are written at once, as their own lines.
 import type { Context } from 'aws-lambda';
 import { logger } from './logger.ts';

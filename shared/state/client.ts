@@ -1,5 +1,5 @@
 // The payments table's DynamoDB client on its own: create-order needs only this one (Powertools Idempotency
-// marshals for itself), and importing it from table.ts also bundled the document client (~5.7 KiB).
+// marshals for itself), and importing it from table.ts also bundled the document client (docs/performance.md).
 // Built on first use, not at import; the SDK honours AWS_ENDPOINT_URL_DYNAMODB and AWS_REGION by itself.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 

@@ -7,6 +7,17 @@ export const PAYMENTS_TABLE_PARTITION_KEY = 'id';
 /** The TTL attribute, epoch seconds. Powertools Idempotency uses the same name by default. */
 export const PAYMENTS_TABLE_TTL_ATTRIBUTE = 'expiration';
 
+/**
+ * The table as DynamoDB's CreateTable takes it, for every place that creates one outside the stack (the local
+ * stage, the tests); the stack builds the same key with the CDK from the constants above.
+ */
+export const paymentsTableDefinition = (tableName: string) => ({
+  TableName: tableName,
+  AttributeDefinitions: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, AttributeType: 'S' as const }],
+  KeySchema: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' as const }],
+  BillingMode: 'PAY_PER_REQUEST' as const,
+});
+
 const DAY = 24 * 60 * 60;
 
 /** Seconds each kind of item lives after its last write. */

@@ -7,8 +7,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, routeKey, type FunctionSpec, type SettingName } from '#shared/catalog.ts';
 import { loadSettings } from '#shared/config/settings.ts';
-import { PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '#shared/state/keys.ts';
-import { FUNCTION_MEMORY_MB, FUNCTION_TIMEOUT_SECONDS, STAGE_CONFIGS, DEPLOY_STAGES, type DeployStage } from '../../infra/config.ts';
+import { PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, paymentsTableDefinition } from '#shared/state/keys.ts';
+import { FUNCTION_TIMEOUT_SECONDS } from '#shared/limits.ts';
+import { FUNCTION_MEMORY_MB, STAGE_CONFIGS, DEPLOY_STAGES, type DeployStage } from '../../infra/config.ts';
 import { createPaymentsApiApp } from '../../infra/stages.ts';
 import { onlyResource, placeholderBundles, refId, resourcesOf, synthesise, type Synthesised } from './fixtures.ts';
 
@@ -103,13 +104,16 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
   });
 
   it('keeps payment state in one table with the code\'s key and TTL, recoverable, on demand', () => {
+    // The same definition the local stage and the tests create their tables from.
+    const { KeySchema, AttributeDefinitions, BillingMode } = paymentsTableDefinition('any');
+    expect(KeySchema).toEqual([{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' }]);
     template().resourceCountIs('AWS::DynamoDB::Table', 1);
     template().hasResource('AWS::DynamoDB::Table', {
       Properties: {
-        KeySchema: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, AttributeType: 'S' }],
+        KeySchema,
+        AttributeDefinitions,
         TimeToLiveSpecification: { AttributeName: PAYMENTS_TABLE_TTL_ATTRIBUTE, Enabled: true },
-        BillingMode: 'PAY_PER_REQUEST',
+        BillingMode,
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       },
       DeletionPolicy: stage === 'production' ? 'Retain' : 'Delete',
