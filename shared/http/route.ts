@@ -7,7 +7,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod/mini';
 import { FUNCTIONS, routeKey, SECRET_ID_SETTING, type FunctionName, type FunctionSpec, type SecretName, type SettingName } from '../catalog.ts';
-import { getSecret, type SecretValues } from '../config/secrets.ts';
+import type { getSecret, SecretValues } from '../config/secrets.ts';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import { ApiError, configurationError } from '../errors.ts';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '../limits.ts';
@@ -24,6 +24,12 @@ type SettingsOf<F extends FunctionName> = Settings<SpecOf<F>['settings'][number]
 /** The catalog's `secret` of the function; `never` for a function that has none. */
 type SecretOf<F extends FunctionName> = SpecOf<F> extends { secret: infer S extends SecretName } ? SecretValues[S] : never;
 
+/**
+ * Secrets Manager access (shared/config/secrets.ts), handed in by the handlers of functions with a catalog
+ * secret: imported here it would bundle the Secrets Manager client into every function (~10-18 KiB).
+ */
+export type SecretLoader = typeof getSecret;
+
 /** Leave this much of the Lambda's time to answer after the last provider call gives up. */
 const RESPONSE_MARGIN_MS = 500;
 
@@ -39,29 +45,32 @@ export interface RouteContext<F extends FunctionName, H = unknown> {
   lambdaContext: Context;
 }
 
-export interface JsonRouteDefinition<F extends FunctionName, B extends z.ZodMiniType, H extends z.ZodMiniType, R extends RouteResponse> {
+/** What every builder takes besides the route's own schemas and call. */
+interface RouteBase<F extends FunctionName, R extends RouteResponse> {
   name: F;
+  /** The success answer (shared/routes/<name>/schema.ts): its status and body type the domain call's result. */
+  response: R;
+  /** Where the catalog gives the function a `secret`: how ctx.secret() reads it. */
+  secrets?: SecretLoader;
+}
+
+export interface JsonRouteDefinition<F extends FunctionName, B extends z.ZodMiniType, H extends z.ZodMiniType, R extends RouteResponse>
+  extends RouteBase<F, R> {
   body: B;
   /** Validated request headers (lower-case names), reported under `headers.*`. */
   headers?: H;
-  /** The success answer (shared/routes/<name>/schema.ts): its status and body type the domain call's result. */
-  response: R;
   handle: (input: z.output<B>, ctx: RouteContext<F, z.output<H>>) => Promise<RouteResult<R>>;
 }
 
-export interface RawBodyRouteDefinition<F extends FunctionName, H extends z.ZodMiniType, R extends RouteResponse> {
-  name: F;
+export interface RawBodyRouteDefinition<F extends FunctionName, H extends z.ZodMiniType, R extends RouteResponse> extends RouteBase<F, R> {
   headers?: H;
-  response: R;
   /** Gets the body's exact bytes, unparsed: a signature over them is checked before anything reads them. */
   handle: (raw: Buffer, ctx: RouteContext<F, z.output<H>>) => Promise<RouteResult<R>>;
 }
 
-export interface GetRouteDefinition<F extends FunctionName, P extends z.ZodMiniType, R extends RouteResponse> {
-  name: F;
+export interface GetRouteDefinition<F extends FunctionName, P extends z.ZodMiniType, R extends RouteResponse> extends RouteBase<F, R> {
   /** Validated `event.pathParameters`, reported under `path.*`. */
   path: P;
-  response: R;
   handle: (params: z.output<P>, ctx: RouteContext<F>) => Promise<RouteResult<R>>;
 }
 
@@ -91,15 +100,20 @@ const providerOf =
 /** The middleware every route starts with. */
 const edge = (spec: FunctionSpec) => middy<HttpEvent, HttpResult>().use(contractEdge(providerOf(spec)));
 
-const routeContext = <F extends FunctionName, H>(name: F, event: HttpEvent, context: Context, headers: H): RouteContext<F, H> => {
+const routeContext = <F extends FunctionName, H>(
+  { name, secrets }: RouteBase<F, RouteResponse>,
+  event: HttpEvent,
+  context: Context,
+  headers: H,
+): RouteContext<F, H> => {
   const spec: FunctionSpec = FUNCTIONS[name];
   const settings = loadSettings<SettingName>(spec.settings);
   return {
     settings,
     headers,
     secret: () => {
-      if (!spec.secret) return Promise.reject(configurationError(`catalog: ${name} has no secret`));
-      return getSecret(spec.secret, settings[SECRET_ID_SETTING[spec.secret]], settings.STAGE) as Promise<SecretOf<F>>;
+      if (!spec.secret || !secrets) return Promise.reject(configurationError(`catalog: ${name} has no secret, or its handler no loader`));
+      return secrets(spec.secret, settings[SECRET_ID_SETTING[spec.secret]], settings.STAGE) as Promise<SecretOf<F>>;
     },
     budget: {
       // Only functions that call a provider list UPSTREAM_TIMEOUT_MS.
@@ -126,7 +140,7 @@ export const jsonRoute = <F extends FunctionName, B extends z.ZodMiniType, H ext
         const headers = definition.headers?.safeParse(event.headers ?? {});
         if (!body.success || headers?.success === false) throw invalidRequest([body, 'body'], [headers, 'headers']);
         // Without a header schema the route reads no headers (H's output is then `unknown`).
-        const ctx = routeContext(definition.name, event, context, headers?.data as z.output<H>);
+        const ctx = routeContext(definition, event, context, headers?.data as z.output<H>);
         return jsonResponse(await definition.handle(body.data, ctx));
       }),
   );
@@ -143,7 +157,7 @@ export const rawBodyRoute = <F extends FunctionName, H extends z.ZodMiniType, R 
         const headers = definition.headers?.safeParse(event.headers ?? {});
         if (headers?.success === false) throw invalidRequest([headers, 'headers']);
         if (!event.rawBody) throw new ApiError('INTERNAL_ERROR', { reason: 'raw body not kept by bodyGuard' });
-        const ctx = routeContext(definition.name, event, context, headers?.data as z.output<H>);
+        const ctx = routeContext(definition, event, context, headers?.data as z.output<H>);
         return jsonResponse(await definition.handle(event.rawBody, ctx));
       }),
   );
@@ -155,6 +169,6 @@ export const getRoute = <F extends FunctionName, P extends z.ZodMiniType, R exte
     edge(FUNCTIONS[definition.name]).handler(async (event, context) => {
       const path = definition.path.safeParse(event.pathParameters ?? {});
       if (!path.success) throw invalidRequest([path, 'path']);
-      return jsonResponse(await definition.handle(path.data, routeContext(definition.name, event, context, undefined)));
+      return jsonResponse(await definition.handle(path.data, routeContext(definition, event, context, undefined)));
     }),
   );
