@@ -17,7 +17,20 @@ export interface RequestScope {
   logThreshold?: number;
   /** null: the invocation has none. */
   traceId?: string | null;
+  /**
+   * Epoch ms by which everything the invocation waits on (AWS calls: shared/aws/dependency.ts) must have
+   * ended: the Lambda's own deadline less a margin to answer. Undefined without a Lambda context.
+   */
+  deadline?: number;
 }
+
+/** Leave this much of the Lambda's time to answer after the last call gives up (route.ts keeps the same). */
+export const RESPONSE_MARGIN_MS = 500;
+
+const deadlineOf = (context: Context | undefined): number | undefined =>
+  typeof context?.getRemainingTimeInMillis === 'function'
+    ? Date.now() + Math.max(0, context.getRemainingTimeInMillis() - RESPONSE_MARGIN_MS)
+    : undefined;
 
 const storage = new AsyncLocalStorage<RequestScope>();
 let coldStart = true;
@@ -29,7 +42,7 @@ export const currentRequest = (): RequestScope | undefined => storage.getStore()
 export const withRequestScope =
   <E, R>(handler: (event: E, context: Context) => Promise<R>, onEnd?: (scope: RequestScope) => void) =>
   (event: E, context: Context): Promise<R> => {
-    const scope: RequestScope = { lambda: context, coldStart, keys: {} };
+    const scope: RequestScope = { lambda: context, coldStart, keys: {}, deadline: deadlineOf(context) };
     coldStart = false;
     return storage.run(scope, async () => {
       try {

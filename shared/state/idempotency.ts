@@ -19,7 +19,7 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { ApiError } from '../errors.ts';
+import { ApiError, isApiError } from '../errors.ts';
 import type { JsonResult } from '../http/response.ts';
 import { logger } from '../observability/logger.ts';
 import { itemId, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, RETENTION_SECONDS } from './keys.ts';
@@ -40,6 +40,15 @@ interface KeyedRequest<B> {
   body: B;
 }
 
+const causeChain = (error: unknown): unknown[] => {
+  const chain: unknown[] = [];
+  for (let cause = error; cause !== undefined && chain.length < 6; cause = (cause as { cause?: unknown }).cause) {
+    chain.push(cause);
+    if (typeof cause !== 'object' || cause === null) break;
+  }
+  return chain;
+};
+
 export const idempotencyError = (error: unknown): unknown => {
   if (error instanceof IdempotencyValidationError) {
     return new ApiError('IDEMPOTENCY_KEY_REUSED', { reason: 'idempotency: another body for this key' });
@@ -53,8 +62,11 @@ export const idempotencyError = (error: unknown): unknown => {
   ) {
     return new ApiError('IDEMPOTENCY_CONFLICT', { reason: `idempotency: ${error.name}` });
   }
-  // The store itself failed (IdempotencyPersistenceLayerError and the rest): ours, not the caller's.
+  // The store itself failed (IdempotencyPersistenceLayerError and the rest): ours, not the caller's;
+  // DEPENDENCY_UNAVAILABLE where the DynamoDB client classified it as transient (shared/aws/dependency.ts).
   if (error instanceof IdempotencyUnknownError) {
+    const dependencyFailure = causeChain(error).find((cause) => isApiError(cause) && cause.code === 'DEPENDENCY_UNAVAILABLE');
+    if (dependencyFailure) return dependencyFailure;
     return new ApiError('INTERNAL_ERROR', { reason: `idempotency: ${error.name}`, cause: error });
   }
   return error; // the route's own ApiError, unchanged
