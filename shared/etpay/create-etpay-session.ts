@@ -15,7 +15,7 @@ export const createEtpaySession = async (
 ): Promise<JsonResult> => {
   const { STAGE, ETPAY_API_URL, ETPAY_SECRET_ID, ETPAY_RETURN_ORIGINS, ETPAY_PAYMENT_URL, ETPAY_WEBHOOK_URL, UPSTREAM_TIMEOUT_MS, PAYMENTS_TABLE } =
     ctx.settings;
-  assertReturnUrls(
+  const returnUrls = assertReturnUrls(
     { payment_completed_url: input.payment_completed_url, payment_cancellation_url: input.payment_cancellation_url },
     ETPAY_RETURN_ORIGINS,
     STAGE,
@@ -24,6 +24,7 @@ export const createEtpaySession = async (
   const session = await initEtpaySession(
     {
       ...input,
+      ...returnUrls, // as URL.href, never the raw text
       user_rut: input.user_rut === undefined ? undefined : etpayRut(input.user_rut),
       // Where the stage listens, ETpay also notifies the result server to server.
       payment_webhook_url: ETPAY_WEBHOOK_URL,

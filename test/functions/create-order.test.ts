@@ -110,6 +110,35 @@ describe('POST /v1/orders: the happy path', () => {
 });
 
 describe('POST /v1/orders: bad input never reaches SkipPay', () => {
+  it.each([
+    ['spaces only', '   '],
+    ['a leading space', ' key-1'],
+    ['a trailing space', 'key-1 '],
+    ['a tab inside', 'key\t1'],
+  ])('an Idempotency-Key with %s → 400 VALIDATION_ERROR at headers.idempotency-key', async (_name, key) => {
+    const before = skippay.requests.length;
+    const res = await invoke(handler, { body: validOrder, headers: { 'idempotency-key': key } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ path: 'headers.idempotency-key', message: expect.any(String) }] });
+    expect(skippay.requests).toHaveLength(before);
+  });
+
+  it.each([
+    ['a zero-width space', '\u200B'],
+    ['word joiners', '\u2060\u2060'],
+    ['a Hangul filler', '\u3164'],
+    ['a soft hyphen', '\u00AD'],
+    ['tag characters', '\u{E0041}\u{E0042}'],
+    ['private use', '\uE000'],
+  ])('a name of only %s → 400 VALIDATION_ERROR at customer.first_name and last_name', async (_name, name) => {
+    const before = skippay.requests.length;
+    const res = await invoke(handler, { body: { ...validOrder, customer: { ...validOrder.customer, first_name: name, last_name: name } } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('VALIDATION_ERROR');
+    expect(res.body.error.details.map((detail: { path: string }) => detail.path)).toEqual(['customer.first_name', 'customer.last_name']);
+    expect(skippay.requests).toHaveLength(before);
+  });
+
   const cases: [string, Parameters<typeof invoke>[1], number, string][] = [
     ['wrong content type', { rawBody: JSON.stringify(validOrder), headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
     ['no content type', { rawBody: JSON.stringify(validOrder), headers: { 'content-type': '' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],

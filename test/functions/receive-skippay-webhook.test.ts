@@ -134,6 +134,24 @@ describe('POST /v1/webhooks/skippay: genuine events', () => {
   });
 });
 
+describe('POST /v1/webhooks/skippay: a signed body that is not a JSON object (documented in the README)', () => {
+  const sha = (raw: string) => `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  it.each([
+    ['an array holding an event', JSON.stringify([{ type: 'order.paid', data: { hash: 'ord_in_array', status: 'paid' } }])],
+    ['null', 'null'],
+    ['a string', '"order.paid"'],
+    ['a number', '42'],
+  ])('%s → 200, stored raw once under the sha256 of its bytes, no order changed, a repeat acknowledged', async (_name, raw) => {
+    expect(await deliver(raw)).toMatchObject({ status: 200, body: { received: true } });
+    const stored = await table.items(`skippay-event#${sha(raw)}`);
+    expect(stored).toHaveLength(1);
+    expect(Buffer.from(stored[0]!.raw_body as Uint8Array).toString('utf8')).toBe(raw);
+    expect(await table.items('skippay-order#ord_in_array')).toEqual([]);
+    expect(await deliver(raw)).toMatchObject({ status: 200, body: { received: true } });
+    expect(await table.items(`skippay-event#${sha(raw)}`)).toHaveLength(1);
+  });
+});
+
 describe('POST /v1/webhooks/skippay: anything else → 401 INVALID_SIGNATURE, nothing stored', () => {
   const sig = (raw: string) => `sha256=${hmac(raw)}`;
   const same = (raw: string) => raw;
