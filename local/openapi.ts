@@ -14,7 +14,7 @@ import { routesOf, type CatalogEntry, type RouteLike } from './router.ts';
 export const OPENAPI_FILE = fileURLToPath(new URL('./openapi.json', import.meta.url));
 
 type Json = Record<string, unknown>;
-type Spec = CatalogEntry & { public?: boolean; settings: readonly string[] };
+type Spec = CatalogEntry & { public?: boolean; settings: readonly string[]; secret?: string; table?: readonly string[] };
 
 /** One JSON Schema per zod schema, without the per-document `$schema` (OpenAPI 3.1's dialect applies). */
 const jsonSchemaOf = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
@@ -45,6 +45,8 @@ export const errorCodesOf = (route: RouteLike, spec: Spec, doc: OperationDoc): E
   if (route.method === 'POST') for (const code of ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] as const) codes.add(code);
   if (doc.body || doc.headers || doc.path) codes.add('VALIDATION_ERROR');
   if (!spec.public) codes.add('UNAUTHORIZED');
+  // Our own AWS dependencies: a secret to read or the payments table (shared/aws/dependency.ts).
+  if (spec.secret || spec.table) codes.add('DEPENDENCY_UNAVAILABLE');
   if (spec.settings.some((setting) => PROVIDER_SETTINGS.includes(setting))) for (const code of UPSTREAM_CODES) codes.add(code);
   return (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => codes.has(code));
 };
