@@ -16,11 +16,12 @@ import { httpEvent, lambdaContext } from '../support/lambda.ts';
 import { captureOutput } from '../support/logs.ts';
 import { json, useProviderStub, type StubAnswer } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
+import { SANDBOX_FAULTS, SANDBOX_SKIP_SECRET, startSandbox, type FaultValue, type Sandbox } from '../../local/sandbox/index.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 const output = captureOutput();
 const table = usePaymentsTable();
-mockSecrets({ skip: SKIP_TEST_SECRET });
+const secrets = mockSecrets({ skip: SKIP_TEST_SECRET });
 const skippay = useProviderStub();
 let dynamo: TcpProxy;
 beforeAll(async () => {
@@ -48,6 +49,7 @@ const sentReferences = (): unknown[] => skippay.requests.map((request) => (reque
 
 beforeEach(() => {
   dynamo.heal();
+  secrets.answer({ skip: SKIP_TEST_SECRET });
   resetSecretsCache();
   setEnvironment({ STAGE: 'local', SKIPPAY_API_URL: skippay.url, SKIP_SECRET_ID: 'skip', UPSTREAM_TIMEOUT_MS: '1500', PAYMENTS_TABLE: table.name });
 });
@@ -159,5 +161,31 @@ describe('POST /v1/orders: SkipPay created the order, but its answer could not b
     // That answer was stored: from now on the key replays it.
     expect((await submit(key)).body.order_token).toBe('ord_unsaved_2');
     expect(created).toBe(2);
+  });
+});
+
+describe('POST /v1/orders against the local sandbox: each uncertain fault, then a retry with the same key', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+  });
+  afterAll(() => sandbox.close());
+
+  const uncertain: FaultValue[] = ['FAULT-500', 'FAULT-502', 'FAULT-503', 'FAULT-TIMEOUT', 'FAULT-RESET', 'FAULT-MALFORMED', 'FAULT-EMPTY'];
+  it.each(uncertain)('%s: the retry reaches the sandbox with the same reference', async (fault) => {
+    secrets.answer({ skip: SANDBOX_SKIP_SECRET });
+    resetSecretsCache();
+    setEnvironment({ SKIPPAY_API_URL: sandbox.skippayApiUrl });
+    sandbox.requests.length = 0;
+    const key = newKey();
+    // The fault value rides in a field, as a frontend developer would type it; the retry no longer carries
+    // it (the failed attempt stored nothing, so the key takes the corrected body).
+    const failing = await submit(key, { ...order, customer: { ...order.customer, last_name: fault } });
+    expect(failing).toMatchObject({ status: SANDBOX_FAULTS[fault].apiOutcome.status, body: { error: { code: SANDBOX_FAULTS[fault].apiOutcome.code } } });
+    const retry = await submit(key);
+    expect(retry.status).toBe(201);
+    const references = sandbox.requests.filter((request) => request.target === 'skippay').map((request) => (JSON.parse(request.body) as { reference: string }).reference);
+    expect(references).toEqual([retry.body.reference, retry.body.reference]);
+    expect(await table.get(`uncertain#create-order#${String(retry.body.reference)}`)).toMatchObject({ last_outcome: SANDBOX_FAULTS[fault].apiOutcome.code, outcomes: 1 });
   });
 });
