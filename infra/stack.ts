@@ -3,7 +3,7 @@
 // created) and the alarms that page.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -26,6 +26,7 @@ import { PaymentsAlarms, type MonitoredFunction } from './constructs/alarms.ts';
 import { ClinicAuthorizer } from './constructs/clinic-authorizer.ts';
 import { PaymentsFunction } from './constructs/payments-function.ts';
 import { PaymentsTable } from './constructs/payments-table.ts';
+import { guardPlaceholders } from './placeholders.ts';
 import { validateStageConfig } from './validate-config.ts';
 
 /** Where `npm run build` writes `<name>/index.mjs`. */
@@ -120,7 +121,11 @@ export class PaymentsApiStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     validateStageConfig(config);
+    guardPlaceholders(this, config);
     const { stage } = config;
+    // Staging's log groups go with the stack (a failed first deploy or `cdk destroy` must not leave names
+    // that block the next deploy); production keeps its logs (README: clean up after a destroy).
+    const logRemovalPolicy = stage === 'production' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const bundleDir = props.bundleDir ?? DEFAULT_BUNDLE_DIR;
     const catalog: Readonly<Record<string, FunctionSpec>> = props.functions ?? FUNCTIONS;
     Tags.of(this).add('service', SERVICE_NAME);
@@ -152,6 +157,7 @@ export class PaymentsApiStack extends Stack {
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       logGroupName: `/aws/apigateway/clinic-payments-${stage}/access`,
       retention: config.logRetention,
+      removalPolicy: logRemovalPolicy,
     });
     this.apiStage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
@@ -174,6 +180,7 @@ export class PaymentsApiStack extends Stack {
         bundlePath: join(bundleDir, name),
         environment: functionEnvironment(name, spec, values),
         logRetention: config.logRetention,
+        logRemovalPolicy,
       });
       if (spec.secret !== undefined) secrets[spec.secret].grantRead(fn.role);
       if (spec.table) table.grantItemActions(fn.role, spec.table);

@@ -59,7 +59,7 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
   'create-order': {
     summary: 'Create a SkipPay AAPD order',
     description:
-      'Creates the order at SkipPay with the stage\'s client secret. With `Idempotency-Key`, the same key and body within 24 h return the first answer without a second order.',
+      'Creates the order at SkipPay with the stage\'s client secret. With `Idempotency-Key`, the same key and body within 24 h return the first answer without a second order, and every attempt of a key reaches SkipPay with the same `reference` (derived from the caller and the key when the body has none).',
     tag: 'Skip',
     body: createOrderBody,
     headers: createOrderHeaders,

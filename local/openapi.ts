@@ -43,6 +43,8 @@ export const errorCodesOf = (route: RouteSpec, spec: FunctionSpec, doc: Operatio
   if (route.method === 'POST') for (const code of ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] as const) codes.add(code);
   if (doc.body || doc.headers || doc.path) codes.add('VALIDATION_ERROR');
   if (!spec.public) codes.add('UNAUTHORIZED');
+  // Our own AWS dependencies: a secret to read or the payments table (shared/aws/dependency.ts).
+  if (spec.secret || spec.table) codes.add('DEPENDENCY_UNAVAILABLE');
   if (spec.settings.some((setting) => PROVIDER_SETTINGS.includes(setting))) for (const code of UPSTREAM_CODES) codes.add(code);
   return (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => codes.has(code));
 };

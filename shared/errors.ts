@@ -1,5 +1,6 @@
 // The contract's error codes, their HTTP status, and the one error type the core throws.
 // The error handler (contractEdge in shared/http/edge.ts) is the only place that turns these into responses.
+import type { Dependency } from './aws/dependency-names.ts';
 import type { Provider } from './providers/provider.ts';
 
 export const ERROR_STATUS = {
@@ -18,6 +19,7 @@ export const ERROR_STATUS = {
   UPSTREAM_AUTH_FAILED: 502,
   UPSTREAM_BAD_RESPONSE: 502,
   UPSTREAM_UNAVAILABLE: 503,
+  DEPENDENCY_UNAVAILABLE: 503,
   UPSTREAM_TIMEOUT: 504,
 } as const;
 
@@ -42,6 +44,7 @@ const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
   UPSTREAM_BAD_RESPONSE: 'The payment provider sent a response we cannot use.',
   UPSTREAM_UNAVAILABLE: 'The payment provider is unavailable; try again shortly.',
   UPSTREAM_TIMEOUT: 'The payment provider did not answer in time.',
+  DEPENDENCY_UNAVAILABLE: 'A service we depend on is unavailable; try again shortly.',
 };
 
 export interface ErrorDetail {
@@ -53,6 +56,8 @@ export interface ApiErrorOptions {
   message?: string;
   details?: ErrorDetail[];
   upstream?: Provider;
+  /** Which of our own AWS dependencies failed (DEPENDENCY_UNAVAILABLE): for the log line, never the response. */
+  dependency?: Dependency;
   /** Internal diagnostics for the log line only: never personal data, secrets or raw provider bodies. */
   reason?: string;
   cause?: unknown;
@@ -63,6 +68,7 @@ export class ApiError extends Error {
   readonly status: number;
   readonly details: ErrorDetail[] | undefined;
   readonly upstream: Provider | undefined;
+  readonly dependency: Dependency | undefined;
   readonly reason: string | undefined;
 
   constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
@@ -72,6 +78,7 @@ export class ApiError extends Error {
     this.status = ERROR_STATUS[code];
     this.details = options.details;
     this.upstream = options.upstream;
+    this.dependency = options.dependency;
     this.reason = options.reason;
   }
 }

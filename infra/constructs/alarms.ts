@@ -9,12 +9,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import {
-  Dimension,
-  METRICS_NAMESPACE,
-  MetricName,
-  SERVICE_NAME,
-} from '../../shared/observability/metric-names.ts';
+import { DEPENDENCIES, type Dependency } from '../../shared/aws/dependency-names.ts';
+import { Dimension, METRICS_NAMESPACE, MetricName, SERVICE_NAME } from '../../shared/observability/metric-names.ts';
 import { PROVIDERS, type Provider } from '../../shared/providers/provider.ts';
 import type { AlarmConfig, DeployStage } from '../config.ts';
 
@@ -22,6 +18,7 @@ import type { AlarmConfig, DeployStage } from '../config.ts';
 export const ALARM_SLUGS = [
   'upstream-failure',
   'configuration-error',
+  'dependency-unavailable',
   'function-errors',
   'function-throttles',
   'api-5xx',
@@ -36,6 +33,24 @@ const PROVIDER_IMPACT: Record<Provider, string> = {
   skippay: 'Patients cannot create SkipPay (AAPD) orders, so they cannot pay with Skip',
   'skip-backend': 'The Skip Spot widget cannot be opened, so patients cannot register or pay with Skip',
   etpay: 'Patients cannot start ETpay bank-transfer payments',
+};
+
+// What one of our own AWS dependencies failing means (DEPENDENCY_UNAVAILABLE, shared/aws/dependency.ts).
+const DEPENDENCY_IMPACT: Record<Dependency, { impact: string; firstStep: string }> = {
+  dynamodb: {
+    impact:
+      'Patients get 503 where payment state is read or written: orders with an Idempotency-Key, ETpay sessions, confirmations, provider notifications (which retry) and status reads.',
+    firstStep: 'First: check the payments table\'s ThrottledRequests and SystemErrors and the AWS Health Dashboard for DynamoDB in the region.',
+  },
+  secretsmanager: {
+    impact:
+      'Functions cannot read provider credentials: for up to 1 h they serve the last good value (SecretServedStale), then, and in new containers at once, patients get 503 on every payment start.',
+    firstStep: 'First: check the AWS Health Dashboard for Secrets Manager and the functions\' SecretServedStale; an AccessDenied would be a ConfigurationError instead.',
+  },
+  eventbridge: {
+    impact: 'Patients\' payment status changes may not reach the clinics\' subscriptions on the stage\'s event bus.',
+    firstStep: 'First: check the AWS Health Dashboard for EventBridge and the bus\'s PutEvents throttling.',
+  },
 };
 
 export interface MonitoredFunction {
@@ -129,6 +144,23 @@ export class PaymentsAlarms extends Construct {
         what: `A function calling ${provider} found its settings or secret missing, malformed or of the wrong stage; nothing was sent to ${provider}.`,
         impact: `${PROVIDER_IMPACT[provider]}, on every request, until it is fixed.`,
         firstStep: `First: check the stage's Secrets Manager secret (name in the function's *_SECRET_ID) for the contract's JSON keys and ${stage === 'production' ? '*_live_*' : '*_test_*'} keys.`,
+      });
+    }
+
+    for (const dependency of DEPENDENCIES) {
+      this.add({
+        slug: 'dependency-unavailable',
+        subject: dependency,
+        metric: new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: MetricName.DependencyUnavailable,
+          dimensionsMap: { [Dimension.Service]: SERVICE_NAME, [Dimension.Stage]: stage, [Dimension.Dependency]: dependency },
+          statistic: 'Sum',
+          period: PERIOD,
+        }),
+        threshold: 1,
+        what: `Calls to ${dependency} failed transiently or missed their deadline (503 DEPENDENCY_UNAVAILABLE).`,
+        ...DEPENDENCY_IMPACT[dependency],
       });
     }
 

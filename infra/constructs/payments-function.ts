@@ -2,7 +2,7 @@
 // only says what differs (name, bundle, environment, secret).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -18,6 +18,8 @@ export interface PaymentsFunctionProps {
   bundlePath: string;
   environment: Record<string, string>;
   logRetention: logs.RetentionDays;
+  /** DESTROY in staging (the next deploy must not meet a leftover name), RETAIN in production. */
+  logRemovalPolicy: RemovalPolicy;
 }
 
 export class PaymentsFunction extends Construct {
@@ -35,6 +37,7 @@ export class PaymentsFunction extends Construct {
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/lambda/${props.functionName}`,
       retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
     });
 
     // Our own role instead of the default one: the managed AWSLambdaBasicExecutionRole may write to any log

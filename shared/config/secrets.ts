@@ -1,13 +1,23 @@
 // Credentials live in AWS Secrets Manager, one JSON secret per provider and stage. Each secret is fetched
-// once per container, shared by concurrent cold requests, refreshed at most every 5 minutes, validated
-// with zod and checked against the stage before anything is sent to a provider.
+// once per container, shared by concurrent requests (one fetch in flight, cold or refreshing), refreshed
+// after 5 minutes, validated with zod and checked against the stage before anything is sent to a provider.
+// A refresh that fails keeps the last good value for up to an hour (counted and logged), so a Secrets
+// Manager outage does not take the service down with it.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
+import { classifyDependencyError, dependencyClientConfig, guardAwsClient } from '../aws/dependency.ts';
 import type { SecretName } from '../catalog.ts';
-import { configurationError, isApiError } from '../errors.ts';
+import { configurationError, isApiError, type ApiError } from '../errors.ts';
+import { logger } from '../observability/logger.ts';
+import { publishDependencyMetrics } from '../observability/metrics.ts';
+import { MetricName } from '../observability/metric-names.ts';
 import type { Stage } from './settings.ts';
 
 export const SECRET_TTL_MS = 5 * 60 * 1000;
+/** How old a last good value may be and still be served when its refresh fails. */
+export const SECRET_STALE_LIMIT_MS = 60 * 60 * 1000;
+/** After a failed refresh, requests serve the stale value at once for this long before one tries again. */
+export const SECRET_RETRY_AFTER_MS = 30 * 1000;
 
 const skipKey = (prefix: string) =>
   z.string().check(z.regex(new RegExp(`^${prefix}_(test|live)_\\S+$`), `must look like ${prefix}_test_… or ${prefix}_live_…`));
@@ -43,12 +53,18 @@ const assertStage = (name: SecretName, value: Record<string, unknown>, stage: St
 
 let client: SecretsManagerClient | undefined;
 // Built on first use, not at import; the SDK honours AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_REGION.
+// Calls have a deadline and a transient failure is DEPENDENCY_UNAVAILABLE (shared/aws/dependency.ts).
 const secretsClient = (): SecretsManagerClient =>
-  (client ??= new SecretsManagerClient({ maxAttempts: 2 }));
+  (client ??= guardAwsClient(new SecretsManagerClient(dependencyClientConfig('secretsmanager')), 'secretsmanager'));
 
 interface Entry {
-  promise: Promise<unknown>;
+  /** The last good value and when it was fetched. */
+  value?: unknown;
   fetchedAt: number;
+  /** The fetch in flight, shared by every request that needs it. */
+  inFlight?: Promise<unknown>;
+  /** No new fetch before this (epoch ms) after a failed refresh: the stale value is served meanwhile. */
+  retryAfter: number;
 }
 const cache = new Map<string, Entry>();
 
@@ -58,6 +74,10 @@ const fetchSecret = async (name: SecretName, secretId: string, stage: Stage): Pr
     const output = await secretsClient().send(new GetSecretValueCommand({ SecretId: secretId }));
     secretString = output.SecretString;
   } catch (error) {
+    // Transient (timeout, throttling, 5xx, network): DEPENDENCY_UNAVAILABLE. Missing, forbidden, or
+    // undecryptable: the stage is misconfigured.
+    const classified = classifyDependencyError('secretsmanager', error, 'GetSecretValue');
+    if (isApiError(classified)) throw classified;
     const kind = error instanceof Error ? error.name : 'unknown';
     throw configurationError(`secret ${name}: GetSecretValue failed (${kind})`, error);
   }
@@ -76,9 +96,19 @@ const fetchSecret = async (name: SecretName, secretId: string, stage: Stage): Pr
   return parsed.data;
 };
 
+/** Any failure as a contract error: CONFIGURATION_ERROR or DEPENDENCY_UNAVAILABLE, as fetchSecret says. */
+const asContractError = (name: SecretName, error: unknown): ApiError =>
+  isApiError(error) ? error : configurationError(`secret ${name}: unexpected failure`, error);
+
+const serveStale = (name: SecretName, entry: Entry, now: number): unknown => {
+  publishDependencyMetrics('secretsmanager', [[MetricName.SecretServedStale, 'Count', 1]]);
+  logger.warn('secret served stale', { credential_set: name, age_s: Math.round((now - entry.fetchedAt) / 1000) });
+  return entry.value;
+};
+
 /**
- * The stage's secret, validated. Any failure is CONFIGURATION_ERROR and is not cached, so the next
- * request tries again.
+ * The stage's secret, validated. Without a usable value, any failure is CONFIGURATION_ERROR (or
+ * DEPENDENCY_UNAVAILABLE when Secrets Manager failed transiently) and the next request tries again.
  */
 export const getSecret = async <N extends SecretName>(
   name: N,
@@ -88,18 +118,39 @@ export const getSecret = async <N extends SecretName>(
   const key = `${name}\u0000${secretId}\u0000${stage}`;
   const now = Date.now();
   let entry = cache.get(key);
-  if (!entry || now - entry.fetchedAt >= SECRET_TTL_MS) {
-    const promise = fetchSecret(name, secretId, stage);
-    entry = { promise, fetchedAt: now };
+  if (!entry) {
+    entry = { fetchedAt: 0, retryAfter: 0 };
     cache.set(key, entry);
-    promise.catch(() => {
-      if (cache.get(key)?.promise === promise) cache.delete(key);
-    });
+  }
+  const current = entry;
+  const hasValue = current.value !== undefined;
+  if (hasValue && now - current.fetchedAt < SECRET_TTL_MS) return current.value as SecretValues[N];
+  const usableStale = hasValue && now - current.fetchedAt < SECRET_STALE_LIMIT_MS;
+  // A refresh failed a moment ago: do not make every request wait for Secrets Manager again.
+  if (usableStale && now < current.retryAfter && !current.inFlight) return serveStale(name, current, now) as SecretValues[N];
+
+  if (!current.inFlight) {
+    const fetching = fetchSecret(name, secretId, stage);
+    current.inFlight = fetching;
+    fetching.then(
+      (value) => {
+        Object.assign(current, { value, fetchedAt: Date.now(), retryAfter: 0, inFlight: undefined });
+      },
+      (error: unknown) => {
+        current.inFlight = undefined;
+        current.retryAfter = Date.now() + SECRET_RETRY_AFTER_MS;
+        if (current.value !== undefined) {
+          const { code, reason } = asContractError(name, error);
+          logger.warn('secret refresh failed', { credential_set: name, code, reason, age_s: Math.round((Date.now() - current.fetchedAt) / 1000) });
+        }
+      },
+    );
   }
   try {
-    return (await entry.promise) as SecretValues[N];
+    return (await current.inFlight) as SecretValues[N];
   } catch (error) {
-    throw isApiError(error) ? error : configurationError(`secret ${name}: unexpected failure`, error);
+    if (usableStale) return serveStale(name, current, Date.now()) as SecretValues[N];
+    throw asContractError(name, error);
   }
 };
 

@@ -30,5 +30,23 @@ export function safeTextSchema(min: number, max: number) {
   );
 }
 
-/** A first name or surname: 1 to 100 characters after trimming, no control characters. */
-export const personNameSchema = safeTextSchema(1, 100);
+// Letters that draw nothing: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0) are category Lo.
+const BLANK_LETTERS = /[\u115F\u1160\u3164\uFFA0]/gu;
+// What draws a readable glyph: a letter, a digit, or a symbol (emoji are So, and a name of emoji is
+// accepted, as the length tests have always required). Not: format characters (Cf: U+200B, U+2060,
+// U+00AD, tag characters), private use (Co), marks alone, separators, punctuation alone.
+const VISIBLE = /[\p{L}\p{N}\p{S}]/u;
+
+/**
+ * Whether a person could read the text as a name: at least one character that draws something other
+ * than a blank. A name made only of invisible, format, private-use or filler characters is none.
+ */
+export const hasVisibleCharacter = (text: string): boolean => VISIBLE.test(text.replace(BLANK_LETTERS, ''));
+
+/**
+ * A first name or surname: 1 to 100 characters after trimming, no control characters, and something
+ * visible (an empty name is reported by the length rule alone).
+ */
+export const personNameSchema = safeTextSchema(1, 100).check(
+  z.refine((text: string) => text.length === 0 || hasVisibleCharacter(text), { error: 'must contain a visible letter' }),
+);

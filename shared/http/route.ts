@@ -12,6 +12,7 @@ import { loadSettings, type Settings } from '../config/settings.ts';
 import { ApiError, configurationError } from '../errors.ts';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS } from '../limits.ts';
 import { withRequestLog } from '../observability/request-log.ts';
+import { currentRequest } from '../observability/request-scope.ts';
 import type { CallBudget } from '../providers/http-client.ts';
 import type { Provider } from '../providers/provider.ts';
 import { bodyGuard, requireJsonObject } from './body-guard.ts';
@@ -30,15 +31,12 @@ type SecretOf<F extends FunctionName> = SpecOf<F> extends { secret: infer S exte
  */
 export type SecretLoader = typeof getSecret;
 
-/** Leave this much of the Lambda's time to answer after the last provider call gives up. */
-const RESPONSE_MARGIN_MS = 500;
-
 export interface RouteContext<F extends FunctionName, H = unknown> {
   settings: SettingsOf<F>;
   headers: H;
   /** The function's one secret (the catalog's `secret`), fetched on first call: after validation. */
   secret: () => Promise<SecretOf<F>>;
-  /** For every provider call: UPSTREAM_TIMEOUT_MS, and the Lambda's own deadline less a margin. */
+  /** For every provider call: UPSTREAM_TIMEOUT_MS, and the invocation's deadline (request-scope.ts). */
   budget: CallBudget;
   /** The authenticated caller (`iss|sub` of the clinic JWT), where API Gateway's authorizer ran. */
   caller: string | undefined;
@@ -74,11 +72,6 @@ export interface GetRouteDefinition<F extends FunctionName, P extends z.ZodMiniT
   handle: (params: z.output<P>, ctx: RouteContext<F>) => Promise<RouteResult<R>>;
 }
 
-const deadlineOf = (context: Context | undefined): number => {
-  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : 30_000;
-  return Date.now() + Math.max(0, remaining - RESPONSE_MARGIN_MS);
-};
-
 const claimOf = (claims: Record<string, unknown> | undefined, name: string): string | undefined => {
   const value = claims?.[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -107,6 +100,9 @@ const routeContext = <F extends FunctionName, H>(
   headers: H,
 ): RouteContext<F, H> => {
   const spec: FunctionSpec = FUNCTIONS[name];
+  // The builders' handlers run only inside withRequestLog, whose scope holds the invocation's deadline.
+  const scope = currentRequest();
+  if (!scope) throw new ApiError('INTERNAL_ERROR', { reason: 'route run outside its request scope' });
   const settings = loadSettings<SettingName>(spec.settings);
   return {
     settings,
@@ -118,7 +114,7 @@ const routeContext = <F extends FunctionName, H>(
     budget: {
       // Only functions that call a provider list UPSTREAM_TIMEOUT_MS.
       timeoutMs: settings.UPSTREAM_TIMEOUT_MS ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
-      deadline: deadlineOf(context),
+      deadline: scope.deadline,
     },
     caller: callerOf(event),
     lambdaContext: context,

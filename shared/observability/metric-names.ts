@@ -13,7 +13,17 @@ export const MetricName = {
   UpstreamLatency: 'UpstreamLatency',
   /** CONFIGURATION_ERROR: settings or secret missing, malformed, or of the wrong stage. Pages. */
   ConfigurationError: 'ConfigurationError',
+  /** DEPENDENCY_UNAVAILABLE: an AWS call failed transiently or missed its deadline. Per dependency. Pages. */
+  DependencyUnavailable: 'DependencyUnavailable',
+  /** A secret's refresh failed and its last good value (at most 1 h old) was served. Per dependency. */
+  SecretServedStale: 'SecretServedStale',
 } as const;
 
-/** Every metric above is emitted with exactly these dimensions (service, stage, provider). */
-export const Dimension = { Service: 'service', Stage: 'stage', Provider: 'provider' } as const;
+/** Metrics of a dependency (DependencyUnavailable, SecretServedStale): service, stage, dependency. */
+export const DEPENDENCY_METRICS = [MetricName.DependencyUnavailable, MetricName.SecretServedStale] as const;
+
+/**
+ * Every provider metric is emitted with exactly the dimensions (service, stage, provider); every
+ * dependency metric with (service, stage, dependency).
+ */
+export const Dimension = { Service: 'service', Stage: 'stage', Provider: 'provider', Dependency: 'dependency' } as const;

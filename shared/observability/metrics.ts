@@ -4,6 +4,7 @@
 // (docs/performance.md has the figures). The document is the one Powertools printed; during a request it rides on the
 // request's log line (request-log.ts), where CloudWatch extracts it just the same.
 import { isUpstreamFailure, type ErrorCode } from '../errors.ts';
+import type { Dependency } from '../aws/dependency-names.ts';
 import type { Provider } from '../providers/provider.ts';
 import { Dimension, METRICS_NAMESPACE, MetricName, SERVICE_NAME } from './metric-names.ts';
 
@@ -18,16 +19,17 @@ const flag = (name: string): boolean | undefined => {
 };
 const disabled = flag('POWERTOOLS_METRICS_DISABLED') ?? flag('POWERTOOLS_DEV') ?? false;
 
-const DIMENSIONS = [[Dimension.Service, Dimension.Stage, Dimension.Provider]];
+type Subject = typeof Dimension.Provider | typeof Dimension.Dependency;
+const dimensionsOf = (subject: Subject) => [[Dimension.Service, Dimension.Stage, subject]];
 
 // The directive (namespace, dimensions, metric names and units) depends only on which metrics a document
 // carries, a handful of combinations: built once each.
 const directives = new Map<string, unknown>();
-const directiveFor = (entries: readonly MetricEntry[]): unknown => {
-  const key = entries.map(([name, unit]) => `${name}:${unit}`).join(',');
+const directiveFor = (entries: readonly MetricEntry[], subject: Subject = Dimension.Provider): unknown => {
+  const key = `${subject}|${entries.map(([name, unit]) => `${name}:${unit}`).join(',')}`;
   let directive = directives.get(key);
   if (directive === undefined) {
-    directive = [{ Namespace: METRICS_NAMESPACE, Dimensions: DIMENSIONS, Metrics: entries.map(([name, unit]) => ({ Name: name, Unit: unit })) }];
+    directive = [{ Namespace: METRICS_NAMESPACE, Dimensions: dimensionsOf(subject), Metrics: entries.map(([name, unit]) => ({ Name: name, Unit: unit })) }];
     directives.set(key, directive);
   }
   return directive;
@@ -54,6 +56,23 @@ export const emfFields = (provider: Provider, entries: readonly MetricEntry[]): 
 export const publish = (provider: Provider, entries: readonly MetricEntry[]): void => {
   const fields = emfFields(provider, entries);
   if ('_aws' in fields) process.stdout.write(`${JSON.stringify({ ...fields, [Dimension.Service]: SERVICE_NAME })}\n`);
+};
+
+/**
+ * A dependency's metrics (DependencyUnavailable, SecretServedStale) as a line of their own, dimensions
+ * (service, stage, dependency). Written at once, not on the request's line: they come from failure paths,
+ * and a request that served a stale secret may also report a provider call on its line.
+ */
+export const publishDependencyMetrics = (dependency: Dependency, entries: readonly MetricEntry[]): void => {
+  if (disabled || entries.length === 0) return;
+  const document: Record<string, unknown> = {
+    _aws: { Timestamp: Date.now(), CloudWatchMetrics: directiveFor(entries, Dimension.Dependency) },
+    [Dimension.Service]: SERVICE_NAME,
+    [Dimension.Stage]: process.env.STAGE || 'unknown',
+    [Dimension.Dependency]: dependency,
+  };
+  for (const [name, , value] of entries) document[name] = value;
+  process.stdout.write(`${JSON.stringify(document)}\n`);
 };
 
 /** One provider call's outcome (`ok`, or the contract code it ended in) and its wall time. */

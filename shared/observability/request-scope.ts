@@ -4,6 +4,7 @@
 // multi-concurrency) never see each other's.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from 'aws-lambda';
+import { INTEGRATION_TIMEOUT_MS, RESPONSE_MARGIN_MS } from '../limits.ts';
 
 export interface RequestScope {
   lambda: Context | undefined;
@@ -17,7 +18,18 @@ export interface RequestScope {
   logThreshold?: number;
   /** null: the invocation has none. */
   traceId?: string | null;
+  /**
+   * Epoch ms by which everything the invocation waits on must have ended: provider calls (the builder's
+   * ctx.budget) and AWS calls (shared/aws/dependency.ts). The Lambda's own deadline less the margin to
+   * answer, computed here once, as the invocation starts.
+   */
+  deadline: number;
 }
+
+const deadlineOf = (context: Context | undefined): number => {
+  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : INTEGRATION_TIMEOUT_MS;
+  return Date.now() + Math.max(0, remaining - RESPONSE_MARGIN_MS);
+};
 
 const storage = new AsyncLocalStorage<RequestScope>();
 let coldStart = true;
@@ -29,7 +41,7 @@ export const currentRequest = (): RequestScope | undefined => storage.getStore()
 export const withRequestScope =
   <E, R>(handler: (event: E, context: Context) => Promise<R>, onEnd?: (scope: RequestScope) => void) =>
   (event: E, context: Context): Promise<R> => {
-    const scope: RequestScope = { lambda: context, coldStart, keys: {} };
+    const scope: RequestScope = { lambda: context, coldStart, keys: {}, deadline: deadlineOf(context) };
     coldStart = false;
     return storage.run(scope, async () => {
       try {

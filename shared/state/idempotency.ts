@@ -6,7 +6,11 @@
 // - while the first call runs its record is INPROGRESS → 409 IDEMPOTENCY_CONFLICT, until it ends or the
 //   Lambda's remaining time (registered per call) has passed, so a killed call does not lock the key;
 // - a call that throws deletes its record: failures (5xx-class, and also refusals, which created
-//   nothing) are not stored and may be retried.
+//   nothing) are not stored and may be retried; a retry reaches the provider with the same reference
+//   (the body's, or one derived from the caller and the key), and an uncertain outcome (timeout, reset,
+//   5xx: the provider may have acted) is recorded under that reference (uncertain-outcomes.ts);
+// - when the call succeeded but its answer could not be stored, the caller still gets the answer (the
+//   provider acted: a 5xx would invite a retry that acts again), and that is recorded the same way.
 // Its errors become contract codes here and nowhere else (the edge's toApiError sees ApiErrors only).
 import {
   IdempotencyAlreadyInProgressError,
@@ -19,11 +23,12 @@ import {
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context } from 'aws-lambda';
-import { ApiError } from '../errors.ts';
+import { ApiError, isApiError } from '../errors.ts';
 import type { JsonResult } from '../http/response.ts';
 import { logger } from '../observability/logger.ts';
 import { itemId, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, RETENTION_SECONDS } from './keys.ts';
 import { dynamoClient } from './client.ts';
+import { ANSWER_NOT_STORED, keyHashOf, recordUncertainOutcome, uncertainOutcomeOf } from './uncertain-outcomes.ts';
 
 /** What an idempotent route needs from its RouteContext. */
 export interface IdempotentContext {
@@ -33,12 +38,37 @@ export interface IdempotentContext {
   lambdaContext: Context;
 }
 
-interface KeyedRequest<B> {
+interface KeyedRequest<B, R extends JsonResult = JsonResult> {
   /** Keys are scoped per authenticated caller: one clinic's key never replays another's answer. */
   caller: string;
   key: string;
   body: B;
+  /** The call's answer once produced (not hashed: the key is `[caller, key]`, the payload `body`). */
+  produced?: R;
 }
+
+/**
+ * The reference a keyed request without one is sent with: the same on every retry of the key (so the
+ * provider sees one reference per checkout), different per caller and key. Shaped like a generated one.
+ */
+export const keyedReference = (caller: string | undefined, key: string): string => `CPA-${keyHashOf(caller ?? '', key).slice(0, 32).toUpperCase()}`;
+
+/** How the wrapper names a keyed request's outcome at the provider, for reconciliation. */
+export interface OutcomeNaming<B, R extends JsonResult = JsonResult> {
+  /** The reference the provider keeps for the request (the body's, else keyedReference). */
+  referenceOf: (body: B, caller: string | undefined, key: string) => string;
+  /** The provider's id in an answer, if any. */
+  providerIdOf?: (answer: R) => string | undefined;
+}
+
+const causeChain = (error: unknown): unknown[] => {
+  const chain: unknown[] = [];
+  for (let cause = error; cause !== undefined && chain.length < 6; cause = (cause as { cause?: unknown }).cause) {
+    chain.push(cause);
+    if (typeof cause !== 'object' || cause === null) break;
+  }
+  return chain;
+};
 
 export const idempotencyError = (error: unknown): unknown => {
   if (error instanceof IdempotencyValidationError) {
@@ -53,8 +83,11 @@ export const idempotencyError = (error: unknown): unknown => {
   ) {
     return new ApiError('IDEMPOTENCY_CONFLICT', { reason: `idempotency: ${error.name}` });
   }
-  // The store itself failed (IdempotencyPersistenceLayerError and the rest): ours, not the caller's.
+  // The store itself failed (IdempotencyPersistenceLayerError and the rest): ours, not the caller's;
+  // DEPENDENCY_UNAVAILABLE where the DynamoDB client classified it as transient (shared/aws/dependency.ts).
   if (error instanceof IdempotencyUnknownError) {
+    const dependencyFailure = causeChain(error).find((cause) => isApiError(cause) && cause.code === 'DEPENDENCY_UNAVAILABLE');
+    if (dependencyFailure) return dependencyFailure;
     return new ApiError('INTERNAL_ERROR', { reason: `idempotency: ${error.name}`, cause: error });
   }
   return error; // the route's own ApiError, unchanged
@@ -67,8 +100,9 @@ export const idempotencyError = (error: unknown): unknown => {
 export const withIdempotencyKey = <B, C extends IdempotentContext, R extends JsonResult>(
   functionName: string,
   fn: (body: B, ctx: C) => Promise<R>,
+  naming?: OutcomeNaming<B, R>,
 ): ((body: B, ctx: C) => Promise<R>) => {
-  const byTable = new Map<string, { config: IdempotencyConfig; run: (request: KeyedRequest<B>, ctx: C) => Promise<R> }>();
+  const byTable = new Map<string, { config: IdempotencyConfig; run: (request: KeyedRequest<B, R>, ctx: C) => Promise<R> }>();
   const idempotentFor = (table: string) => {
     let entry = byTable.get(table);
     if (!entry) {
@@ -88,11 +122,17 @@ export const withIdempotencyKey = <B, C extends IdempotentContext, R extends Jso
         expiryAttr: PAYMENTS_TABLE_TTL_ATTRIBUTE,
         awsSdkV3Client: dynamoClient(),
       });
-      const run = makeIdempotent((request: KeyedRequest<B>, ctx: C) => fn(request.body, ctx), {
-        persistenceStore,
-        config,
-        keyPrefix: itemId.idempotencyPrefix(functionName),
-      });
+      const run = makeIdempotent(
+        async (request: KeyedRequest<B, R>, ctx: C) => {
+          request.produced = await fn(request.body, ctx);
+          return request.produced;
+        },
+        {
+          persistenceStore,
+          config,
+          keyPrefix: itemId.idempotencyPrefix(functionName),
+        },
+      );
       entry = { config, run };
       byTable.set(table, entry);
     }
@@ -105,10 +145,24 @@ export const withIdempotencyKey = <B, C extends IdempotentContext, R extends Jso
     const { config, run } = idempotentFor(ctx.settings.PAYMENTS_TABLE);
     // Bounds the INPROGRESS lock to this invocation's lifetime.
     config.registerLambdaContext(ctx.lambdaContext);
+    const request: KeyedRequest<B, R> = { caller: ctx.caller ?? '', key, body };
     try {
-      return await run({ caller: ctx.caller ?? '', key, body }, ctx);
+      return await run(request, ctx);
     } catch (error) {
-      throw idempotencyError(error);
+      const failure = idempotencyError(error);
+      const outcome = request.produced ? ANSWER_NOT_STORED : uncertainOutcomeOf(failure);
+      if (naming && outcome) {
+        await recordUncertainOutcome({
+          table: ctx.settings.PAYMENTS_TABLE,
+          functionName,
+          reference: naming.referenceOf(body, ctx.caller, key),
+          keyHash: keyHashOf(request.caller, key),
+          outcome,
+          orderToken: request.produced ? naming.providerIdOf?.(request.produced) : undefined,
+        });
+      }
+      if (request.produced) return request.produced;
+      throw failure;
     }
   };
 };

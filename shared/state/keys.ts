@@ -48,6 +48,11 @@ export const itemId = {
   etpayPayment: (paymentToken: string): string => `etpay-payment#${paymentToken}`,
   /** One raw SkipPay webhook event, by its `id` (or the sha256 of the raw body when it has none). */
   skippayEvent: (eventId: string): string => `skippay-event#${eventId}`,
+  /**
+   * A keyed request whose outcome at the provider is unknown (timeout, reset, 5xx) or whose answer could not
+   * be stored: `uncertain#create-order#<reference>`, for reconciliation to tell duplicates apart.
+   */
+  uncertainOutcome: (functionName: string, reference: string): string => `uncertain#${functionName}#${reference}`,
   /** The latest known state of an order: `etpay-order#<merchant_order_id>`, `skippay-order#<hash>`. */
   paymentState: (provider: PaymentProvider, id: string): string => `${provider}-order#${id}`,
 };

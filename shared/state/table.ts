@@ -1,7 +1,7 @@
 // Reads and writes of the payment-state table (design in keys.ts). The client is built on first use, not
 // at import; the SDK honours AWS_ENDPOINT_URL_DYNAMODB and AWS_REGION by itself.
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ApiError } from '../errors.ts';
+import { ApiError, isApiError } from '../errors.ts';
 import { dynamoClient, resetDynamoClient } from './client.ts';
 import { PAYMENTS_TABLE_PARTITION_KEY as KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE as TTL } from './keys.ts';
 
@@ -15,9 +15,10 @@ const documentClient = (): DynamoDBDocumentClient =>
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 export const expiresIn = (seconds: number): number => nowSeconds() + seconds;
 
-// A store failure is ours, not the caller's: INTERNAL_ERROR, with the SDK error's name for on-call.
+// A store failure is ours, not the caller's: DEPENDENCY_UNAVAILABLE as the client classified it (transient,
+// shared/aws/dependency.ts), else INTERNAL_ERROR, with the SDK error's name for on-call.
 const stateError = (operation: string, error: unknown): ApiError =>
-  new ApiError('INTERNAL_ERROR', {
+  isApiError(error) ? error : new ApiError('INTERNAL_ERROR', {
     reason: `state: ${operation} failed (${error instanceof Error ? error.name : 'unknown'})`,
     cause: error,
   });

@@ -140,6 +140,12 @@ describe('POST /v1/etpay/sessions: validation', () => {
     ['another origin', 'https://evil.example/ok'],
     ['another port', 'https://clinic.example:8443/ok'],
     ['relative', '/pago/ok'],
+    ['a backslash before the @', 'https://clinic.example\\@evil.example/'],
+    ['a backslash in the path', 'https://clinic.example/pago\\ok'],
+    ['a tab', 'https://clinic.example/pa\tgo/ok'],
+    ['CR/LF', 'https://clinic.example/pago/ok\r\nX-Injected: 1'],
+    ['a NUL', 'https://clinic.example/pago/ok\u0000'],
+    ['a C1 control', 'https://clinic.example/pago/\u0085ok'],
   ];
   it.each(badUrls)('a return URL with %s → 400, both URLs reported', async (_name, url) => {
     const res = await invoke(handler, { body: { ...minimal, payment_completed_url: url, payment_cancellation_url: url } });
@@ -149,6 +155,16 @@ describe('POST /v1/etpay/sessions: validation', () => {
       'payment_cancellation_url',
     ]);
     expect(etpay.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['an IDN host', 'https://clínica.example/pago/ok', 'https://xn--clnica-4va.example/pago/ok'],
+    ['a dot segment and spaces', 'https://clinic.example/a/../pago ok?x=á', 'https://clinic.example/pago%20ok?x=%C3%A1'],
+    ['an upper-case host and default port', 'https://CLINIC.example:443/pago/ok', 'https://clinic.example/pago/ok'],
+  ])('forwards %s to ETpay as URL.href, never the raw text', async (_name, url, href) => {
+    setEnv({ ETPAY_RETURN_ORIGINS: 'https://clinic.example,https://xn--clnica-4va.example' });
+    expect((await invoke(handler, { body: { ...minimal, payment_completed_url: url, payment_cancellation_url: url } })).status).toBe(201);
+    expect(etpay.requests.at(-1)?.json).toMatchObject({ payment_completed_url: href, payment_cancellation_url: href });
   });
 
   it('accepts http on loopback only in the local stage', async () => {

@@ -133,6 +133,25 @@ describe('POST /v1/webhooks/skippay: genuine events', () => {
   });
 });
 
+describe('POST /v1/webhooks/skippay: a signed body that is not a JSON object (documented in the README)', () => {
+  const sha = (raw: string) => `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  const cases = [
+    { name: 'an array holding an event', raw: JSON.stringify([{ type: 'order.paid', data: { hash: 'ord_in_array', status: 'paid' } }]) },
+    { name: 'null', raw: 'null' },
+    { name: 'a string', raw: '"order.paid"' },
+    { name: 'a number', raw: '42' },
+  ].map((c) => ({ ...c, status: 200 }));
+  it.each(cases)('$name → $status, stored raw once under the sha256 of its bytes, no order changed, a repeat acknowledged', async ({ raw, status }) => {
+    expect(await deliver(raw)).toMatchObject({ status, body: { received: true } });
+    const stored = await table.items(`skippay-event#${sha(raw)}`);
+    expect(stored).toHaveLength(1);
+    expect(Buffer.from(stored[0]!.raw_body as Uint8Array).toString('utf8')).toBe(raw);
+    expect(await table.items('skippay-order#ord_in_array')).toEqual([]);
+    expect(await deliver(raw)).toMatchObject({ status: 200, body: { received: true } });
+    expect(await table.items(`skippay-event#${sha(raw)}`)).toHaveLength(1);
+  });
+});
+
 describe('POST /v1/webhooks/skippay: anything else → 401 INVALID_SIGNATURE, nothing stored', () => {
   const sig = (raw: string) => `sha256=${hmac(raw)}`;
   const same = (raw: string) => raw;

@@ -3,14 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '#shared/catalog.ts';
-import {
-  Dimension,
-  METRICS_NAMESPACE,
-  MetricName,
-  SERVICE_NAME,
-} from '#shared/observability/metric-names.ts';
+import { DEPENDENCIES } from '#shared/aws/dependency-names.ts';
+import { Dimension, METRICS_NAMESPACE, MetricName, SERVICE_NAME } from '#shared/observability/metric-names.ts';
 import { PROVIDERS } from '#shared/providers/provider.ts';
 import { STAGE_CONFIGS, DEPLOY_STAGES } from '../../infra/config.ts';
+import { setEnvironment } from '../support/env.ts';
 import { ALARM_SLUGS } from '../../infra/constructs/alarms.ts';
 import { onlyResource, refId, resourcesOf, synthesise, type CfnResource, type Synthesised } from './fixtures.ts';
 
@@ -96,6 +93,47 @@ describe.each(DEPLOY_STAGES)('%s alarms', (stage) => {
       [Dimension.Stage]: stage,
       [Dimension.Provider]: provider,
     });
+  });
+
+  it.each(DEPENDENCIES)('pages on the first DependencyUnavailable from %s, with the dimensions the functions emit', (dependency) => {
+    const [, alarm] = onlyResource(template(), 'AWS::CloudWatch::Alarm', {
+      MetricName: MetricName.DependencyUnavailable,
+      Dimensions: [
+        { Name: Dimension.Dependency, Value: dependency },
+        { Name: Dimension.Service, Value: SERVICE_NAME },
+        { Name: Dimension.Stage, Value: stage },
+      ],
+    });
+    expect(alarm.Properties).toMatchObject({ Namespace: METRICS_NAMESPACE, Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(String(alarm.Properties.AlarmDescription)).toContain('Runbook: README.md#runbook-dependency-unavailable');
+  });
+
+  it('ties the dependency alarms to what the code emits: the EMF document\'s dimension set and names', async () => {
+    const { publishDependencyMetrics } = await import('#shared/observability/metrics.ts');
+    const written: string[] = [];
+    const original = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => written.push(chunk) > 0);
+    const restore = setEnvironment({ STAGE: stage });
+    try {
+      publishDependencyMetrics('dynamodb', [[MetricName.DependencyUnavailable, 'Count', 1]]);
+    } finally {
+      process.stdout.write = original;
+      restore();
+    }
+    const document = JSON.parse(written.join('')) as Record<string, any>;
+    const [directive] = document._aws.CloudWatchMetrics;
+    const [, alarm] = onlyResource(template(), 'AWS::CloudWatch::Alarm', {
+      MetricName: MetricName.DependencyUnavailable,
+      Dimensions: [
+        { Name: Dimension.Dependency, Value: 'dynamodb' },
+        { Name: Dimension.Service, Value: SERVICE_NAME },
+        { Name: Dimension.Stage, Value: stage },
+      ],
+    });
+    expect(directive.Namespace).toBe(alarm.Properties.Namespace);
+    expect(directive.Metrics.map((m: { Name: string }) => m.Name)).toContain(alarm.Properties.MetricName);
+    expect([...directive.Dimensions[0]].sort()).toEqual(Object.keys(dimensionsOf(alarm)).sort());
+    expect(Object.fromEntries(Object.keys(dimensionsOf(alarm)).map((name) => [name, document[name]]))).toEqual(dimensionsOf(alarm));
   });
 
   it.each(Object.keys(FUNCTIONS))('pages on Lambda Errors and Throttles of %s', (name) => {

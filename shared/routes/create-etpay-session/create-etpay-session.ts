@@ -12,7 +12,7 @@ export const createEtpaySession = async (
   ctx: RouteContext<'create-etpay-session'>,
 ): Promise<CreateEtpaySessionResult> => {
   const { STAGE, ETPAY_API_URL, ETPAY_RETURN_ORIGINS, ETPAY_PAYMENT_URL, ETPAY_WEBHOOK_URL, PAYMENTS_TABLE } = ctx.settings;
-  assertReturnUrls(
+  const returnUrls = assertReturnUrls(
     { payment_completed_url: input.payment_completed_url, payment_cancellation_url: input.payment_cancellation_url },
     ETPAY_RETURN_ORIGINS,
     STAGE,
@@ -21,6 +21,7 @@ export const createEtpaySession = async (
   const session = await initEtpaySession(
     {
       ...input,
+      ...returnUrls, // as URL.href, never the raw text
       user_rut: input.user_rut === undefined ? undefined : etpayRut(input.user_rut),
       // Where the stage listens, ETpay also notifies the result server to server.
       payment_webhook_url: ETPAY_WEBHOOK_URL,

@@ -1,19 +1,27 @@
-// The orders route's one domain call: create a SkipPay AAPD order with the stage's Skip credentials.
+// The orders route's one domain call: create a SkipPay AAPD order with the stage's Skip credentials,
+// at most once per Idempotency-Key.
 import { randomUUID } from 'node:crypto';
 import type { RouteContext } from '../../http/route.ts';
 import { createSkipPayOrder } from '../../providers/skippay.ts';
-import { withIdempotencyKey } from '../../state/idempotency.ts';
+import { keyedReference, withIdempotencyKey } from '../../state/idempotency.ts';
 import type { CreateOrderBody, CreateOrderHeaders, CreateOrderResult } from './schema.ts';
 
 /** Unique without coordination: a clinic that sends no reference still gets one it can reconcile. */
 export const generateReference = (): string => `CPA-${randomUUID().replaceAll('-', '').toUpperCase()}`;
+
+/**
+ * The reference SkipPay gets: the body's; with an Idempotency-Key, one derived from the caller and the key,
+ * the same on every retry (README: What Idempotency-Key promises); otherwise a fresh one.
+ */
+const orderReference = (body: CreateOrderBody, caller: string | undefined, key: string | undefined): string =>
+  body.reference ?? (key === undefined ? generateReference() : keyedReference(caller, key));
 
 export const createOrder = async (
   input: CreateOrderBody,
   ctx: RouteContext<'create-order', CreateOrderHeaders>,
 ): Promise<CreateOrderResult> => {
   const skip = await ctx.secret();
-  const reference = input.reference ?? generateReference();
+  const reference = orderReference(input, ctx.caller, ctx.headers['idempotency-key']);
   const order = await createSkipPayOrder(
     { reference, total_amount: input.total_amount, customer: input.customer, provider_rut: input.provider_rut },
     { apiUrl: ctx.settings.SKIPPAY_API_URL, clientSecret: skip.SKIPPAY_CLIENT_SECRET, ...ctx.budget },
@@ -25,4 +33,7 @@ export const createOrder = async (
 };
 
 /** What POST /v1/orders runs: a repeated Idempotency-Key gets the first answer back (shared/state/idempotency.ts). */
-export const createOrderPerIdempotencyKey = withIdempotencyKey('create-order', createOrder);
+export const createOrderPerIdempotencyKey = withIdempotencyKey('create-order', createOrder, {
+  referenceOf: orderReference,
+  providerIdOf: (answer) => (answer.statusCode === 201 ? answer.body.order_token : undefined),
+});

@@ -19,7 +19,11 @@ export const createOrderBody = z.strictObject({
 });
 export type CreateOrderBody = z.output<typeof createOrderBody>;
 
-export const IDEMPOTENCY_KEY = z.string().check(z.regex(/^[\x20-\x7E]{1,255}$/, 'must be 1-255 printable ASCII characters'));
+// No space at either end (so a key of spaces only is refused too): a proxy that trims header values would
+// otherwise turn two keys into one, or one into two.
+export const IDEMPOTENCY_KEY = z
+  .string()
+  .check(z.regex(/^[\x21-\x7E](?:[\x20-\x7E]{0,253}[\x21-\x7E])?$/, 'must be 1-255 printable ASCII characters, not starting or ending with a space'));
 
 export const createOrderHeaders = z.looseObject({ 'idempotency-key': z.optional(IDEMPOTENCY_KEY) });
 export type CreateOrderHeaders = z.output<typeof createOrderHeaders>;

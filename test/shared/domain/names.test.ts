@@ -95,3 +95,25 @@ describe('safeTextSchema', () => {
     ]);
   });
 });
+
+describe('personNameSchema: a name needs a visible letter', () => {
+  const LETTER = 'must contain a visible letter';
+  it.each([
+    ['zero-width space', '\u200B'],
+    ['word joiner', '\u2060\u2060'],
+    ['Hangul filler', '\u3164'],
+    ['halfwidth Hangul filler', '\uFFA0'],
+    ['soft hyphen', '\u00AD'],
+    ['tag characters', '\u{E0041}\u{E0042}'],
+    ['private use', '\uE000\u{F0000}'],
+    ['a mix of them, spaced', '\u200B \u3164 \u00AD'],
+    ['a combining mark alone', '\u0301'],
+    ['punctuation only', '.-'],
+  ])('rejects %s', (_name, name) => {
+    expect(messages(name)).toEqual([LETTER]);
+  });
+
+  it.each(['Ana\u200B', '\u00ADAna', 'José', '李', 'Ó', '😀'])('accepts %j: it has something visible', (name) => {
+    expect(personNameSchema.safeParse(name).success).toBe(true);
+  });
+});
