@@ -19,7 +19,9 @@ export interface ProviderCall<S extends z.ZodMiniType, T = z.output<S>> {
   operation: string;
   url: URL;
   headers?: Record<string, string>;
-  body: unknown;
+  /** `POST` (the default) sends `body` as JSON; a `GET` (a status pull) sends no body. */
+  method?: 'GET' | 'POST';
+  body?: unknown;
   /** The 2xx answer's shape; anything else is UPSTREAM_BAD_RESPONSE. */
   schema: S;
   /** UPSTREAM_TIMEOUT_MS: one call's own deadline, retries included. */
@@ -28,7 +30,8 @@ export interface ProviderCall<S extends z.ZodMiniType, T = z.output<S>> {
   deadline: number;
   /**
    * `never` for calls that are not idempotent at the provider (order creation: sent at most once).
-   * `once-on-unavailable`: one retry after a connection failure or a 503, within the deadline.
+   * `once-on-unavailable`: one retry after a connection failure or a 503, within the deadline (calls
+   * safe to repeat: widget minting, session initialisation, the status pulls).
    */
   retry: 'never' | 'once-on-unavailable';
   /**
@@ -97,13 +100,18 @@ const attempt = async <S extends z.ZodMiniType, T>(call: ProviderCall<S, T>, sig
   const { provider } = call;
   let response: Response;
   try {
-    response = await fetch(call.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...call.headers },
-      body: JSON.stringify(call.body),
-      redirect: 'manual',
-      signal,
-    });
+    response = await fetch(
+      call.url,
+      call.method === 'GET'
+        ? { method: 'GET', headers: { accept: 'application/json', ...call.headers }, redirect: 'manual', signal }
+        : {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'application/json', ...call.headers },
+            body: JSON.stringify(call.body),
+            redirect: 'manual',
+            signal,
+          },
+    );
   } catch (error) {
     if (signal.aborted) throw new UpstreamError('UPSTREAM_TIMEOUT', provider, 'no answer before the deadline', { cause: error });
     throw new UpstreamError('UPSTREAM_UNAVAILABLE', provider, `connection failed (${errorCodeOf(error)})`, { retryable: true, cause: error });
