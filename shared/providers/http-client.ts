@@ -13,15 +13,15 @@ export const MAX_RESPONSE_BYTES = 1024 * 1024;
 const MIN_RETRY_BUDGET_MS = 250;
 const RETRY_DELAY_MS = 100;
 
-export interface ProviderCall<S extends z.ZodMiniType, T = z.output<S>> {
+/** `POST` (the default) sends `body` as JSON; a `GET` (a status pull) sends none. */
+type Request = { method?: 'POST'; body: unknown } | { method: 'GET'; body?: undefined };
+
+export type ProviderCall<S extends z.ZodMiniType, T = z.output<S>> = Request & {
   provider: Provider;
   /** What the call is, for logs: never a URL with credentials in its query. */
   operation: string;
   url: URL;
   headers?: Record<string, string>;
-  /** `POST` (the default) sends `body` as JSON; a `GET` (a status pull) sends no body. */
-  method?: 'GET' | 'POST';
-  body?: unknown;
   /** The 2xx answer's shape; anything else is UPSTREAM_BAD_RESPONSE. */
   schema: S;
   /** UPSTREAM_TIMEOUT_MS: one call's own deadline, retries included. */
@@ -39,7 +39,7 @@ export interface ProviderCall<S extends z.ZodMiniType, T = z.output<S>> {
    * like any other outcome of the call), and what the call returns.
    */
   accept?: (data: z.output<S>) => T;
-}
+};
 
 class UpstreamError extends ApiError {
   readonly retryable: boolean;
