@@ -13,6 +13,11 @@ export const MetricName = {
   UpstreamLatency: 'UpstreamLatency',
   /** CONFIGURATION_ERROR: settings or secret missing, malformed, or of the wrong stage. Pages. */
   ConfigurationError: 'ConfigurationError',
+  /**
+   * A `Payment Status Changed` event that could not be put on the bus after the SDK's retries (the state
+   * change itself stands). Counted under the payment's provider. Pages: clinics miss an event.
+   */
+  EventPublishFailed: 'EventPublishFailed',
 } as const;
 
 /** Every metric above is emitted with exactly these dimensions (service, stage, provider). */
