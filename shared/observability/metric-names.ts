@@ -17,6 +17,11 @@ export const MetricName = {
   DependencyUnavailable: 'DependencyUnavailable',
   /** A secret's refresh failed and its last good value (at most 1 h old) was served. Per dependency. */
   SecretServedStale: 'SecretServedStale',
+  /**
+   * A `Payment Status Changed` event that could not be put on the bus after the SDK's retries (the state
+   * change itself stands). Counted under the payment's provider. Pages: clinics miss an event.
+   */
+  EventPublishFailed: 'EventPublishFailed',
 } as const;
 
 /** Metrics of a dependency (DependencyUnavailable, SecretServedStale): service, stage, dependency. */
