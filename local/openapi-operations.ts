@@ -4,7 +4,7 @@
 // handler that starts returning another shape fails a test instead of drifting from the document.
 import * as z from 'zod/mini';
 import type { FunctionName } from '#shared/catalog.ts';
-import { chileanPhoneSchema, clpAmountSchema, emailSchema, personNameSchema, rutSchema } from '#shared/domain/index.ts';
+import { chileanPhoneSchema, clpAmountSchema, emailSchema, rutSchema } from '#shared/domain/index.ts';
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors.ts';
 import { confirmEtpayPaymentBody, createEtpaySessionBody, etpayNotificationBody } from '#shared/etpay/schema.ts';
 import { PROVIDERS } from '#shared/observability/metric-names.ts';
@@ -31,8 +31,21 @@ export interface OperationDoc {
 
 const received = z.strictObject({ received: z.literal(true) });
 
+/** A schema with its description (and examples) for the document. */
+const described = <S extends z.ZodMiniType>(schema: S, description: string, examples?: unknown[]): S => {
+  z.globalRegistry.add(schema, { description, ...(examples ? { examples } : {}) });
+  return schema;
+};
+
+const ETPAY_PAYMENT_STATUS =
+  'ETpay\'s `payment_status`, passed on as ETpay wrote it (1-64 characters): `success` (then `paid` is true) and `error` are its documented final states; any other value is not final.';
+
 export const RESPONSES = {
-  order: z.strictObject({ order_token: z.string(), reference: z.string(), status: z.optional(z.string()) }),
+  order: z.strictObject({
+    order_token: z.string(),
+    reference: z.string(),
+    status: z.optional(described(z.string(), 'SkipPay\'s order status when SkipPay sends one (a new order is `pending`).', ['pending'])),
+  }),
   widgetSession: z.strictObject({ widget_token: z.string(), iframe_url: z.url(), widget_origin: z.url() }),
   etpaySession: z.strictObject({
     token: z.string(),
@@ -43,15 +56,19 @@ export const RESPONSES = {
   etpayConfirmation: z.strictObject({
     merchant_order_id: z.string(),
     order_amount: z.int(),
-    payment_status: z.string(),
+    payment_status: described(z.string(), ETPAY_PAYMENT_STATUS, ['success', 'error']),
     paid: z.boolean(),
   }),
   received,
   paymentState: z.strictObject({
     provider: z.enum(['etpay', 'skippay']),
     id: z.string(),
-    status: z.string(),
-    paid: z.boolean(),
+    status: described(
+      z.string(),
+      `The provider's word for the payment, as last recorded. ETpay: its \`payment_status\` (${'`success`'} paid, \`error\` failed; anything else not final). SkipPay: the webhook's order status (\`paid\` is paid; any other value, e.g. \`pending\`, is not).`,
+      ['success', 'paid'],
+    ),
+    paid: described(z.boolean(), 'True only when the provider said the payment succeeded (`success` at ETpay, `paid` at SkipPay).'),
     updated_at: z.iso.datetime(),
   }),
 };
@@ -67,13 +84,24 @@ export const errorBody = z.strictObject({
   }),
 });
 
-/** Descriptions for the shared field rules, wherever a schema uses them (matched by identity). */
+/**
+ * Descriptions for the shared field rules, wherever a schema uses them (matched by identity). Their patterns
+ * are registered beside the rules themselves, in shared/domain; names describe themselves there too.
+ */
 export const FIELD_DOCS = new Map<object, Record<string, unknown>>([
-  [rutSchema, { description: 'Chilean RUT: `12.345.678-5`, `12345678-5` or `123456785`; check digit 0-9, K or k (modulo 11).', examples: ['12.345.678-5'] }],
-  [chileanPhoneSchema, { description: 'Chilean phone number, with or without +56, spaces, `-`, `()`; sent on as E.164.', examples: ['+56 9 1234 5678'] }],
-  [emailSchema, { description: 'An email address, at most 254 characters after trimming.', format: 'email', examples: ['ana@example.cl'] }],
-  [clpAmountSchema, { description: 'Chilean pesos, a JSON integer (CLP has no decimals).', examples: [50000] }],
-  [personNameSchema, { description: '1 to 100 characters after trimming; no control or bidi characters.' }],
+  [
+    rutSchema,
+    {
+      description:
+        'Chilean RUT: `12.345.678-5`, `12345678-5` or `123456785` (surrounding spaces ignored). Format `cl-rut`: the last character is the modulo-11 check digit of the body (weights 2-7 from the right; 11 → `0`, 10 → `K`/`k`); a wrong check digit is refused.',
+      examples: ['12.345.678-5'],
+    },
+  ],
+  [chileanPhoneSchema, { description: 'Chilean phone number: 9 digits (the first 2-9), optionally after `+56` or `56`, with spaces, `-`, `(` `)` anywhere but inside `+56`; at most 32 characters. Sent on as E.164.', examples: ['+56 9 1234 5678'] }],
+  // The pattern is zod's email rule around optional whitespace and bounds the trimmed length itself; a raw
+  // maxLength (or ajv's `email` format, a different rule) would disagree with the server.
+  [emailSchema, { description: 'An email address (the pattern is the rule), at most 254 characters after trimming.', maxLength: undefined, examples: ['ana@example.cl'] }],
+  [clpAmountSchema, { description: 'Chilean pesos, a JSON integer (CLP has no decimals), 1 to 999 999 999.', examples: [50000] }],
 ]);
 
 const AAPD_PATIENT = 'The patient as Skip should know them; RUT and phone are accepted in any common form.';

@@ -5,6 +5,10 @@ import { clpAmountSchema, emailSchema, rutSchema, safeTextSchema } from '../doma
 import { ETPAY_BANK_CODES } from './bank-codes.ts';
 
 const returnUrl = z.string().check(z.minLength(1), z.maxLength(2048));
+z.globalRegistry.add(returnUrl, {
+  description:
+    'Where ETpay sends the payer back: an absolute `https` URL, without credentials, on an origin the stage allows (`ETPAY_RETURN_ORIGINS`; locally also `http` on loopback). Checked after the schema; a URL that breaks it is a `VALIDATION_ERROR` naming the field.',
+});
 
 export const createEtpaySessionBody = z
   .strictObject({
@@ -30,6 +34,11 @@ export const createEtpaySessionBody = z
       when: (payload) => typeof payload.value === 'object' && payload.value !== null,
     }),
   );
+// The cross-field rule above, as JSON Schema says it (local/openapi.ts).
+z.globalRegistry.add(createEtpaySessionBody, {
+  dependentRequired: { is_rut_block: ['user_rut'] },
+  description: '`is_rut_block` only together with `user_rut`.',
+});
 export type CreateEtpaySessionBody = z.output<typeof createEtpaySessionBody>;
 
 // ETpay's payment-result JWT, as the browser or ETpay hands it over. Its claims are checked in
