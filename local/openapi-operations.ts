@@ -65,7 +65,7 @@ export const RESPONSES = {
     id: z.string(),
     status: described(
       z.string(),
-      `The provider's word for the payment, as last recorded. ETpay: its \`payment_status\` (${'`success`'} paid, \`error\` failed; anything else not final). SkipPay: the webhook's order status (\`paid\` is paid; any other value, e.g. \`pending\`, is not).`,
+      `The provider's word for the payment, as last recorded. ETpay: its \`payment_status\` (\`success\` paid, \`error\` failed; anything else not final). SkipPay: the webhook's order status (\`paid\` is paid; any other value, e.g. \`pending\`, is not).`,
       ['success', 'paid'],
     ),
     paid: described(z.boolean(), 'True only when the provider said the payment succeeded (`success` at ETpay, `paid` at SkipPay).'),
