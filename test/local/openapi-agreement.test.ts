@@ -13,8 +13,10 @@ import { buildOpenApiDocument } from '../../local/openapi.ts';
 import { OPERATIONS } from '../../local/openapi-operations.ts';
 import { documentOf, mutationsOf, RUT_FORMAT, valueOf, type Schema } from './openapi-generators.ts';
 
-// CommonJS default export, seen through ESM.
-const addFormats = (addFormatsModule as unknown as { default: typeof addFormatsModule }).default ?? addFormatsModule;
+// A CommonJS module: Node hands its module.exports (the plugin) over as the default export, while its
+// types describe the namespace; `.default` is the plugin too.
+type FormatsPlugin = typeof addFormatsModule.default;
+const addFormats: FormatsPlugin = (addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? (addFormatsModule as unknown as FormatsPlugin);
 
 const doc = documentOf(buildOpenApiDocument());
 const ajv = new Ajv2020({ strict: true, allErrors: true });
