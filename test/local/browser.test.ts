@@ -208,6 +208,25 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
     }
   }, 60_000);
 
+  it('renders the API reference at /docs from local files (no network), every operation listed', async () => {
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).origin !== server.origin) outside.push(request.url());
+    });
+    page.on('console', (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await page.goto(`${server.origin}/docs`);
+    await page.waitForSelector('.opblock');
+    const operations = server.routes.length;
+    await page.waitForFunction((count) => document.querySelectorAll('.opblock').length === count, operations);
+    expect(outside).toEqual([]);
+    await page.screenshot({ path: `${RESULTS}local-docs.png` });
+    await page.close();
+  }, 60_000);
+
   it('breaks no Content-Security-Policy rule of the demo page', () => {
     expect(cspViolations).toEqual([]);
   });
