@@ -169,7 +169,7 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
   }, 60_000);
 
   it('shows progress while a provider is slow, then its answer (FAULT-TIMEOUT)', async () => {
-    const page = await demoPage();
+    const page = await demoPage(PHONE);
     await page.click('.testing summary');
     await page.fill('#reference', 'FAULT-TIMEOUT');
     await page.click('#pay-skip');
@@ -177,6 +177,7 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
     expect(await page.textContent('#status')).toBe('Creando la orden en Skip…');
     expect(await page.isDisabled('#pay-skip')).toBe(true);
     expect(await page.getAttribute('#patient-form', 'aria-busy')).toBe('true');
+    await page.screenshot({ path: `${RESULTS}local-demo-progress.png`, fullPage: true });
     await page.waitForSelector('#error:not([hidden])');
     expect(await page.textContent('#error-meta')).toMatch(/^Código UPSTREAM_TIMEOUT /);
     expect(await page.isVisible('#progress')).toBe(false);
