@@ -24,8 +24,11 @@ const jsonSchemaOf = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
     // Refinements (check digits, return-URL origins) have no JSON Schema form; the description says them.
     unrepresentable: 'any',
     override: ({ zodSchema, jsonSchema }) => {
-      const doc = FIELD_DOCS.get(zodSchema);
-      if (doc) Object.assign(jsonSchema, doc);
+      // An undefined value removes what zod wrote (e.g. a raw maxLength the pattern states better).
+      for (const [key, value] of Object.entries(FIELD_DOCS.get(zodSchema) ?? {})) {
+        if (value === undefined) delete jsonSchema[key];
+        else jsonSchema[key] = value;
+      }
     },
   }) as Json;
   return json;
