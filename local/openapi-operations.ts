@@ -4,7 +4,7 @@
 // them (strictly). What is added here is prose: summaries, descriptions, field docs.
 import * as z from 'zod/mini';
 import type { FunctionName } from '#shared/catalog.ts';
-import { chileanPhoneSchema, clpAmountSchema, emailSchema, personNameSchema, rutSchema } from '#shared/domain/index.ts';
+import { chileanPhoneSchema, clpAmountSchema, emailSchema, rutSchema } from '#shared/domain/index.ts';
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors.ts';
 import type { RouteResponse } from '#shared/http/response.ts';
 import { PROVIDERS } from '#shared/providers/provider.ts';
@@ -44,13 +44,24 @@ export const errorBody = z.strictObject({
   }),
 });
 
-/** Descriptions for the shared field rules, wherever a schema uses them (matched by identity). */
+/**
+ * Descriptions for the shared field rules, wherever a schema uses them (matched by identity). Their patterns
+ * are registered beside the rules themselves, in shared/domain; names describe themselves there too.
+ */
 export const FIELD_DOCS = new Map<object, Record<string, unknown>>([
-  [rutSchema, { description: 'Chilean RUT: `12.345.678-5`, `12345678-5` or `123456785`; check digit 0-9, K or k (modulo 11).', examples: ['12.345.678-5'] }],
-  [chileanPhoneSchema, { description: 'Chilean phone number, with or without +56, spaces, `-`, `()`; sent on as E.164.', examples: ['+56 9 1234 5678'] }],
-  [emailSchema, { description: 'An email address, at most 254 characters after trimming.', format: 'email', examples: ['ana@example.cl'] }],
-  [clpAmountSchema, { description: 'Chilean pesos, a JSON integer (CLP has no decimals).', examples: [50000] }],
-  [personNameSchema, { description: '1 to 100 characters after trimming; no control or bidi characters.' }],
+  [
+    rutSchema,
+    {
+      description:
+        'Chilean RUT: `12.345.678-5`, `12345678-5` or `123456785` (surrounding spaces ignored). Format `cl-rut`: the last character is the modulo-11 check digit of the body (weights 2-7 from the right; 11 → `0`, 10 → `K`/`k`); a wrong check digit is refused.',
+      examples: ['12.345.678-5'],
+    },
+  ],
+  [chileanPhoneSchema, { description: 'Chilean phone number: 9 digits (the first 2-9), optionally after `+56` or `56`, with spaces, `-`, `(` `)` anywhere but inside `+56`; at most 32 characters. Sent on as E.164.', examples: ['+56 9 1234 5678'] }],
+  // The pattern is zod's email rule around optional whitespace and bounds the trimmed length itself; a raw
+  // maxLength (or ajv's `email` format, a different rule) would disagree with the server.
+  [emailSchema, { description: 'An email address (the pattern is the rule), at most 254 characters after trimming.', maxLength: undefined, examples: ['ana@example.cl'] }],
+  [clpAmountSchema, { description: 'Chilean pesos, a JSON integer (CLP has no decimals), 1 to 999 999 999.', examples: [50000] }],
 ]);
 
 const AAPD_PATIENT = 'The patient as Skip should know them; RUT and phone are accepted in any common form.';

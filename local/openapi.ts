@@ -22,8 +22,11 @@ const jsonSchemaOf = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
     // Refinements (check digits, return-URL origins) have no JSON Schema form; the description says them.
     unrepresentable: 'any',
     override: ({ zodSchema, jsonSchema }) => {
-      const doc = FIELD_DOCS.get(zodSchema);
-      if (doc) Object.assign(jsonSchema, doc);
+      // An undefined value removes what zod wrote (e.g. a raw maxLength the pattern states better).
+      for (const [key, value] of Object.entries(FIELD_DOCS.get(zodSchema) ?? {})) {
+        if (value === undefined) delete jsonSchema[key];
+        else jsonSchema[key] = value;
+      }
     },
   }) as Json;
   return json;
@@ -126,11 +129,18 @@ export const buildOpenApiDocument = (): Json => {
     info: {
       title: 'clinic-payments-api',
       version: '1',
+      contact: { name: 'The clinic-payments-api team (the repository README says how to reach it)' },
+      // No SPDX licence fits a private API; LicenseRef- is SPDX's form for one of your own.
+      license: { name: 'Proprietary: for the clinics integrating with this API', identifier: 'LicenseRef-Proprietary' },
       description:
         'Payments between Chilean clinics\' frontends and Skip (SkipPay AAPD + Spot widget) and ETpay. Generated from the route catalog and the zod schemas the handlers validate with: do not edit, run `npx node local/openapi.ts --write`. Every error body is `Error`; `x-error-codes` lists the codes each status can carry.',
     },
     servers: [{ url: '/', description: 'Relative to where this document is served (`npm start`: http://127.0.0.1:3000).' }],
-    tags: [{ name: 'Skip' }, { name: 'ETpay' }, { name: 'Payment state' }],
+    tags: [
+      { name: 'Skip', description: 'SkipPay AAPD orders (pay later) and the Spot widget that runs them in the patient\'s browser.' },
+      { name: 'ETpay', description: 'Bank transfers with ETpay: open a session, send the payer to ETpay, verify the result they bring back.' },
+      { name: 'Payment state', description: 'What the providers have said about a payment so far, for the clinic to read.' },
+    ],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {
       schemas,

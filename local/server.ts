@@ -13,6 +13,7 @@ import { errorResponse } from '#shared/http/response.ts';
 import { isPreflight, preflightHeaders, responseCorsHeaders, withoutCorsHeaders } from './cors.ts';
 import { demoFile, isDemoFile } from './demo-page.ts';
 import { devAnswer } from './dev-routes.ts';
+import { docsFile, isDocsPath } from './docs-page.ts';
 import { headersOf, httpApiEvent, lambdaContext, toHttpAnswer, writeAnswer, type LocalRequest } from './events.ts';
 import { openApiText } from './openapi.ts';
 import { compileRoutes, loadHandler, matchRoute, type LambdaHandler, type LocalRoute } from './router.ts';
@@ -89,6 +90,8 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
     const method = req.method ?? 'GET';
     const headers = headersOf(req);
     const url = new URL(req.url ?? '/', 'http://local');
+    // Every answer carries it, preflights and static files too; a function's own (the same id) wins.
+    res.setHeader('x-request-id', requestId);
     if (isPreflight(method, headers)) {
       writeAnswer(res, { status: 204, headers: preflightHeaders(headers, cors), body: Buffer.alloc(0) });
       return;
@@ -101,6 +104,10 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
         writeAnswer(res, file);
         return;
       }
+    }
+    if (method === 'GET' && isDocsPath(url.pathname)) {
+      writeAnswer(res, await docsFile(url.pathname));
+      return;
     }
     if (method === 'GET' && url.pathname === '/openapi.json') {
       openapi ??= openApiText();
@@ -131,7 +138,8 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       console.error('[local] request failed', error);
-      if (!res.headersSent) writeAnswer(res, contractError(new ApiError('INTERNAL_ERROR'), randomUUID()));
+      const requestId = res.getHeader('x-request-id');
+      if (!res.headersSent) writeAnswer(res, contractError(new ApiError('INTERNAL_ERROR'), typeof requestId === 'string' ? requestId : randomUUID()));
       else res.destroy();
     });
   });
@@ -189,7 +197,7 @@ const printBanner = (server: LocalServer): void => {
     'clinic-payments-api · stage local · no clinic credential needed (the JWT authorizer is API Gateway\'s)',
     `  API        ${server.origin}/v1/…`,
     `  Demo page  ${server.origin}/`,
-    `  OpenAPI    ${server.origin}/openapi.json`,
+    `  OpenAPI    ${server.origin}/openapi.json  (rendered at ${server.origin}/docs)`,
     `  Sandbox    ${sandbox.origin}  (SkipPay ${sandbox.skippayApiUrl}, Spot ${sandbox.spotWidgetUrl}, ETpay ${sandbox.etpayApiUrl})`,
     `  Stand-ins  Secrets Manager ${server.standIns.secretsManager.endpoint}, DynamoDB (dynalite, in memory) ${server.standIns.dynamo.endpoint} table ${server.standIns.dynamo.tableName}`,
     `             EventBridge ${server.standIns.eventBridge.endpoint} bus ${LOCAL_EVENT_BUS}; events received: GET ${server.origin}/__events`,

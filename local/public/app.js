@@ -44,6 +44,40 @@
     $('error').hidden = true;
     $('error-details').replaceChildren();
     for (const input of document.querySelectorAll('[aria-invalid]')) input.removeAttribute('aria-invalid');
+    for (const note of document.querySelectorAll('.field-error')) {
+      note.hidden = true;
+      note.textContent = '';
+    }
+  };
+
+  /** The API's reason (English, for developers) as a sentence a patient understands (`$1` keeps a bound). */
+  const reasonOf = (detail) => {
+    const rule = M.rules.find(([pattern]) => pattern.test(detail.message));
+    return rule ? detail.message.replace(rule[0], rule[1]) : M.fieldProblem;
+  };
+
+  /** Each failing field: marked invalid, its reason beside it (tied with aria-describedby), listed above. */
+  const showFieldErrors = (details) => {
+    const items = details.map((detail) => {
+      const field = M.fields[detail.path.split('.').pop()];
+      const reason = reasonOf(detail);
+      const input = field && field.input ? $(field.input) : undefined;
+      if (input) {
+        input.setAttribute('aria-invalid', 'true');
+        const note = $(`${field.input}-error`);
+        note.textContent = reason;
+        note.hidden = false;
+        // Inside a closed <details> (the testing section) the field would stay out of sight.
+        const section = input.closest('details');
+        if (section) section.open = true;
+      }
+      const li = document.createElement('li');
+      li.textContent = `${field ? field.label : detail.path}: ${reason}`;
+      return li;
+    });
+    $('error-details').replaceChildren(...items);
+    // The first to fix in the order the patient reads the form, not the order the API listed them.
+    return document.querySelector('#patient-form [aria-invalid="true"]');
   };
 
   /** The contract's error in plain Spanish: what failed, why, which provider, and the request id for support. */
@@ -53,23 +87,30 @@
     const sentence = problem.status === 0 ? M.network : (error && M.errors[error.code]) || M.unknownError;
     $('error-title').textContent = M.steps[problem.step] || M.unknownError;
     $('error-message').textContent = sentence.replace('{proveedor}', provider);
-    const items = (error && error.details) || [];
-    $('error-details').replaceChildren(
-      ...items.map((detail) => {
-        const field = M.fields[detail.path.split('.').pop()];
-        if (field && field.input) $(field.input).setAttribute('aria-invalid', 'true');
-        const li = document.createElement('li');
-        li.textContent = `${field ? field.label : detail.path}: ${M.fieldProblem}`;
-        return li;
-      }),
-    );
+    const firstInvalid = showFieldErrors((error && error.details) || []);
     $('error-meta').textContent = error ? `Código ${error.code} · solicitud ${error.request_id}` : '';
     $('error').hidden = false;
     setStatus('');
+    // The summary is announced (role="alert"); focus goes where the patient fixes it, whose error is its description.
+    if (firstInvalid) firstInvalid.focus();
+    else $('error').focus(); // below the form: on a phone it would be out of sight
+
   };
 
+  // A provider may take up to its deadline (8-10 s): the page says it is waiting, and for how long.
+  let ticking;
   const busy = (on) => {
     for (const id of ['pay-skip', 'pay-etpay']) $(id).disabled = on;
+    $('patient-form').setAttribute('aria-busy', String(on));
+    clearInterval(ticking);
+    $('progress').hidden = !on;
+    $('progress-note').textContent = '';
+    if (!on) return;
+    const since = Date.now();
+    ticking = setInterval(() => {
+      const seconds = Math.round((Date.now() - since) / 1000);
+      if (seconds >= 2) $('progress-note').textContent = M.waiting.replace('{segundos}', String(seconds));
+    }, 500);
   };
 
   const run = (task) => async () => {
@@ -116,10 +157,13 @@
   const showSkipState = async (orderToken) => {
     try {
       const state = await call('skipState', 'GET', `/v1/payments/skippay/${encodeURIComponent(orderToken)}`);
-      $('skip-state').textContent = `El backend registró el aviso de SkipPay: ${state.paid ? 'pagado' : state.status}.`;
+      $('skip-state').textContent = state.paid
+        ? 'Pago con Skip realizado: el servicio de pagos registró el aviso de SkipPay (pagado).'
+        : `El servicio de pagos registró el aviso de SkipPay: ${state.status}.`;
+      $('skip-state').dataset.paid = String(state.paid);
     } catch (problem) {
       if (problem instanceof ApiProblem && problem.status === 404) {
-        $('skip-state').textContent = 'El backend todavía no registra el aviso de SkipPay para esta orden.';
+        $('skip-state').textContent = 'Pago enviado. El servicio de pagos todavía no recibe el aviso de SkipPay para esta orden.';
       } else throw problem;
     }
   };
@@ -134,9 +178,14 @@
       if (event.origin !== widget.widget_origin || event.source !== iframe.contentWindow) return;
       if (typeof event.data !== 'string') return;
       addWidgetEvent(event.data);
-      if (event.data === 'WIDGET_FORM_READY') setStatus('El widget de Skip está listo.');
-      if (event.data === 'WIDGET_PAYMENT_SUCCESS') run(() => showSkipState(orderToken))();
+      if (event.data === 'WIDGET_FORM_READY') setStatus('El widget de Skip está listo: sigue los pasos dentro de él.');
+      if (event.data === 'WIDGET_PAYMENT_SUCCESS') {
+        // The widget's own step is over: its status line would now be stale.
+        setStatus('');
+        run(() => showSkipState(orderToken))();
+      }
       if (event.data === 'WIDGET_FORM_CLOSE') {
+        setStatus('');
         stopListening();
         iframe.remove();
       }
@@ -146,12 +195,15 @@
     stopListening = () => window.removeEventListener('message', onMessage);
     $('widget-events').replaceChildren();
     $('skip-state').textContent = '';
+    delete $('skip-state').dataset.paid;
     $('widget-container').replaceChildren(iframe);
     $('skip').hidden = false;
+    $('skip').scrollIntoView({ block: 'start' });
   };
 
   const payWithSkip = async () => {
     const { patient, amount, reference } = form();
+    $('skip').hidden = true;
     setStatus('Creando la orden en Skip…');
     const order = await call('order', 'POST', '/v1/orders', {
       ...(reference ? { reference } : {}),

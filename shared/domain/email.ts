@@ -13,6 +13,12 @@ export const emailSchema = z.pipe(
   z.email({ error: 'invalid email address' }),
 );
 
+// For the OpenAPI document: zod's own email pattern, around optional whitespace (trimmed), at most 254
+// characters without it (the address has no whitespace inside, so the non-space run is the address).
+z.globalRegistry.add(emailSchema, {
+  pattern: `^\\s*(?=\\S{1,${EMAIL_MAX_LENGTH}}\\s*$)${z.regexes.email.source.slice(1, -1)}\\s*$`,
+});
+
 /**
  * A log-safe form: the first character of the local part, `***`, and the domain, e.g. `a***@example.cl`.
  * Anything without a local part and a domain becomes `***`; never throws.

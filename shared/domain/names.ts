@@ -6,6 +6,22 @@ import * as z from 'zod/mini';
 // controls (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) that can make a log or a receipt display
 // something other than what was stored. Other Cf characters are allowed: ZWJ is part of many emoji.
 const FORBIDDEN = /[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+// The same set for JSON Schema (Cc spelled as ranges, for tools without \p{}), plus lone surrogates
+// (not well-formed); JSON Schema patterns are Unicode-aware regular expressions, as ajv runs them.
+const FORBIDDEN_CLASS = '\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u061C\\u200E\\u200F\\u202A-\\u202E\\u2066-\\u2069\\uD800-\\uDFFF';
+
+/**
+ * The JSON Schema `pattern` saying what safeTextSchema(min, max) accepts: optional surrounding whitespace
+ * (trimmed, as `\s` is exactly what String#trim removes), then min..max code points with no forbidden
+ * character, starting and ending with a non-space. It counts code points as sent; the server counts after NFC,
+ * which differs only for decomposed text (the description says so).
+ */
+export const safeTextPattern = (min: number, max: number): string => {
+  const edge = `[^\\s${FORBIDDEN_CLASS}]`;
+  const inner = `[^${FORBIDDEN_CLASS}]`;
+  const core = max === 1 ? edge : min <= 1 ? `${edge}(?:${inner}{0,${max - 2}}${edge})?` : `${edge}${inner}{${min - 2},${max - 2}}${edge}`;
+  return `^\\s*${core}\\s*$`;
+};
 
 /**
  * A string trimmed and NFC-normalised, then `min` to `max` code points long, well-formed UTF-16 and free of
@@ -14,7 +30,7 @@ const FORBIDDEN = /[\p{Cc}\u2028\u2029\u061C\u200E\u200F\u202A-\u202E\u2066-\u20
 export function safeTextSchema(min: number, max: number) {
   const lengthMessage =
     min === max ? `must be exactly ${min} characters` : `must be between ${min} and ${max} characters`;
-  return z.string({ error: 'must be a string' }).check(
+  const schema = z.string({ error: 'must be a string' }).check(
     z.trim(),
     z.normalize('NFC'),
     z.refine((text: string) => text.isWellFormed(), { error: 'must be valid Unicode text' }),
@@ -28,6 +44,12 @@ export function safeTextSchema(min: number, max: number) {
       { error: lengthMessage },
     ),
   );
+  // For the OpenAPI document (local/openapi.ts): the same rule as JSON Schema can say it.
+  z.globalRegistry.add(schema, {
+    pattern: safeTextPattern(min, max),
+    description: `${min === max ? `exactly ${min}` : `${min} to ${max}`} characters (Unicode code points, after trimming and NFC normalisation); no control, line-separator or bidi-control characters.`,
+  });
+  return schema;
 }
 
 // Letters that draw nothing: the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0) are category Lo.

@@ -45,3 +45,12 @@ export const chileanPhoneSchema = z.pipe(
     return z.NEVER;
   }),
 );
+
+// For the OpenAPI document, what toE164ChileanPhone accepts: at most 32 characters after trimming, then
+// `+56` and 9 digits, or 56 and 9 digits, or 9 digits, the national number starting 2-9, with spaces,
+// `-`, `(` and `)` anywhere except inside `+56`.
+const SEP = '[\\s\\-()]*';
+const NATIONAL_DIGITS = `[2-9](?:${SEP}\\d){8}`;
+z.globalRegistry.add(chileanPhoneSchema, {
+  pattern: `^(?=\\s*\\S(?:[\\s\\S]{0,${MAX_INPUT_LENGTH - 2}}\\S)?\\s*$)(?:\\s*\\+56|${SEP}5${SEP}6)?${SEP}${NATIONAL_DIGITS}${SEP}$`,
+});

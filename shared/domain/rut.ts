@@ -101,3 +101,10 @@ export const rutSchema = z.pipe(
     return z.NEVER;
   }),
 );
+
+// For the OpenAPI document: the three forms as a pattern (around optional whitespace, which is trimmed); the
+// modulo-11 check digit is no pattern, so it is the `cl-rut` format, which the description defines.
+z.globalRegistry.add(rutSchema, {
+  pattern: '^\\s*(?:[1-9]\\d?\\.\\d{3}\\.\\d{3}-|[1-9]\\d{6,7}-?)[0-9Kk]\\s*$',
+  format: 'cl-rut',
+});

@@ -1,6 +1,7 @@
 // The demo clinic page in headless Chromium (Debian's `chromium`, driven by playwright-core): the Skip AAPD
-// flow up to the widget's events, the ETpay flow to the sandbox payment page and back, and an injected
-// fault's Spanish error. Screenshots go to test-results/ (a CI artifact, git-ignored).
+// flow to a recorded payment, the ETpay flow to the sandbox payment page and back to a confirmed payment,
+// an injected fault's Spanish error, per-field Spanish reasons, progress while a provider is slow, and no
+// horizontal scroll on phones (360-430 px). Screenshots go to test-results/ (a CI artifact, git-ignored).
 // Without Chromium the test is skipped on a developer's machine but fails in CI (CI=true), where
 // .ci/run installs it: the browser flow must never silently stop being tested.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +19,8 @@ const IN_CI = process.env.CI === 'true';
 const SKIP = !HAVE_CHROMIUM && !IN_CI;
 const RESULTS = new URL('../../test-results/', import.meta.url).pathname;
 const STEP_MS = 15_000;
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
 
 if (SKIP) console.warn(`[browser test] skipped: ${CHROMIUM} not found (apt-get install chromium to run it; CI fails without it)`);
 
@@ -25,11 +28,13 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
   let server: LocalServer;
   let context: BrowserContext;
   let userDataDir: string;
+  let restoreEnvironment: (() => void) | undefined;
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
     if (!HAVE_CHROMIUM) throw new Error(`CI=true but ${CHROMIUM} is missing: .ci/run installs it with apt-get (or set CHROMIUM_PATH)`);
-    setEnvironment({ POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
+    // FAULT-TIMEOUT answers after the provider deadline: short here, so the progress test waits 1.5 s, not 8.
+    restoreEnvironment = setEnvironment({ POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', UPSTREAM_TIMEOUT_MS: '1500' });
     mkdirSync(RESULTS, { recursive: true });
     server = await startLocalServer({ port: 0 });
     // A fresh profile each run: no cache, cookies or service workers from a previous one.
@@ -56,10 +61,12 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
     await context?.close();
     await server?.close();
     if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    restoreEnvironment?.();
   });
 
-  const demoPage = async (): Promise<Page> => {
+  const demoPage = async (viewport = DESKTOP): Promise<Page> => {
     const page = await context.newPage();
+    await page.setViewportSize(viewport);
     page.setDefaultTimeout(STEP_MS);
     page.on('console', (message) => {
       if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
@@ -84,7 +91,11 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
     await page.waitForSelector('#widget-events li[data-event="WIDGET_PAYMENT_SUCCESS"]');
     const events = await page.locator('#widget-events li').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.event));
     expect(events).toEqual(['WIDGET_FORM_READY', 'WIDGET_FORM_MOUNT', 'WIDGET_FORM_SUCCESS', 'WIDGET_PAYMENT_SUCCESS']);
-    await page.waitForFunction(() => document.getElementById('skip-state')?.textContent?.includes('pagado'));
+    await page.waitForSelector('#skip-state[data-paid="true"]');
+    expect(await page.textContent('#skip-state')).toContain('pagado');
+    // Nothing left over from the widget's earlier steps ("El widget de Skip está listo…"), no progress bar.
+    expect(await page.textContent('#status')).toBe('');
+    expect(await page.isVisible('#progress')).toBe(false);
     await page.screenshot({ path: `${RESULTS}local-demo-skip-paid.png`, fullPage: true });
     await page.close();
   }, 60_000);
@@ -108,6 +119,7 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
 
   it('an injected fault (FAULT-503) shows its Spanish error, naming the provider', async () => {
     const page = await demoPage();
+    await page.click('.testing summary');
     await page.fill('#reference', 'FAULT-503');
     await page.click('#pay-skip');
     await page.waitForSelector('#error:not([hidden])');
@@ -120,15 +132,96 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
     await page.close();
   }, 60_000);
 
-  it('a validation error names the fields in Spanish and marks them', async () => {
-    const page = await demoPage();
+  it('a validation error says each field\'s reason in Spanish, beside the field, tied to it for screen readers', async () => {
+    const page = await demoPage(PHONE);
     await page.fill('#rut', '12.345.678-9');
     await page.fill('#amount', 'cincuenta mil');
+    await page.fill('#phone_number', '12345');
     await page.click('#pay-etpay');
     await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error-title')).toBe('No se pudo iniciar el pago con ETpay');
     const details = await page.locator('#error-details li').allTextContents();
-    expect(details.sort()).toEqual(['Monto: no es válido', 'RUT: no es válido']);
+    expect(details.sort()).toEqual([
+      'Monto: Escribe el monto en pesos, solo con números y sin decimales (por ejemplo 50000).',
+      'RUT: El dígito verificador no corresponde a este RUT: revisa el último número (o la K).',
+    ]);
+    // Beside the field, and its accessible description: a screen reader reads the reason with the field.
+    expect(await page.textContent('#rut-error')).toBe('El dígito verificador no corresponde a este RUT: revisa el último número (o la K).');
     expect(await page.getAttribute('#rut', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#rut', 'aria-describedby')).toContain('rut-error');
+    expect(await page.isVisible('#amount-error')).toBe(true);
+    // Focus moves to the first field to fix; the summary is an alert (announced).
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('rut');
+    expect(await page.getAttribute('#error', 'role')).toBe('alert');
+    await page.screenshot({ path: `${RESULTS}local-demo-phone-field-errors.png`, fullPage: true });
+
+    // The Skip route checks the phone too (ETpay has none): its own Spanish reason.
+    await page.fill('#rut', '12.345.678-5');
+    await page.fill('#amount', '50000');
+    await page.click('#pay-skip');
+    await page.waitForSelector('#phone_number-error:not([hidden])');
+    expect(await page.textContent('#phone_number-error')).toBe('Escribe un teléfono chileno de 9 dígitos, con o sin +56 (por ejemplo +56 9 1234 5678).');
+    expect(await page.isVisible('#rut-error')).toBe(false);
+    await page.close();
+  }, 60_000);
+
+  it('shows progress while a provider is slow, then its answer (FAULT-TIMEOUT)', async () => {
+    const page = await demoPage(PHONE);
+    await page.click('.testing summary');
+    await page.fill('#reference', 'FAULT-TIMEOUT');
+    await page.click('#pay-skip');
+    await page.waitForSelector('#progress:not([hidden]) progress');
+    expect(await page.textContent('#status')).toBe('Creando la orden en Skip…');
+    expect(await page.isDisabled('#pay-skip')).toBe(true);
+    expect(await page.getAttribute('#patient-form', 'aria-busy')).toBe('true');
+    await page.screenshot({ path: `${RESULTS}local-demo-progress.png`, fullPage: true });
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await page.textContent('#error-meta')).toMatch(/^Código UPSTREAM_TIMEOUT /);
+    expect(await page.isVisible('#progress')).toBe(false);
+    expect(await page.isDisabled('#pay-skip')).toBe(false);
+    await page.close();
+  }, 60_000);
+
+  it.each([360, 390, 430])('has no horizontal scroll on a %i px phone, with errors and the widget open', async (width) => {
+    const page = await demoPage({ width, height: 800 });
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBe(0);
+    await page.fill('#rut', '1');
+    await page.click('#pay-skip');
+    await page.waitForSelector('#error:not([hidden])');
+    expect(await overflow()).toBe(0);
+    await page.fill('#rut', '12.345.678-5');
+    await page.click('#pay-skip');
+    await page.waitForSelector('#widget-events li[data-event="WIDGET_FORM_READY"]');
+    expect(await overflow()).toBe(0);
+    if (width === PHONE.width) await page.screenshot({ path: `${RESULTS}local-demo-phone-widget.png`, fullPage: true });
+    await page.close();
+  }, 60_000);
+
+  it('looks the same at phone and desktop widths (screenshots for review)', async () => {
+    for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+      const page = await demoPage(viewport);
+      await page.screenshot({ path: `${RESULTS}local-demo-${name}.png`, fullPage: true });
+      await page.close();
+    }
+  }, 60_000);
+
+  it('renders the API reference at /docs from local files (no network), every operation listed', async () => {
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_MS);
+    const outside: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).origin !== server.origin) outside.push(request.url());
+    });
+    page.on('console', (message) => {
+      if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
+    await page.goto(`${server.origin}/docs`);
+    await page.waitForSelector('.opblock');
+    const operations = server.routes.length;
+    await page.waitForFunction((count) => document.querySelectorAll('.opblock').length === count, operations);
+    expect(outside).toEqual([]);
+    await page.screenshot({ path: `${RESULTS}local-docs.png` });
     await page.close();
   }, 60_000);
 

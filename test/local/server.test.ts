@@ -189,6 +189,37 @@ describe('the API Gateway stand-in', () => {
     const refused = await preflight('https://evil.example');
     expect(refused.status).toBe(204);
     expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    // Preflights carry a request id like every other answer, allowed or not.
+    for (const answer of [allowed, refused]) expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('puts x-request-id on every answer: routes, errors, the demo page, the documents, each one different', async () => {
+    const answers = await Promise.all(
+      ['/', '/app.js', '/openapi.json', '/docs', '/docs/swagger-ui.css', '/nowhere', '/v1/payments/etpay/OC-UNKNOWN'].map((path) => fetch(`${server.origin}${path}`)),
+    );
+    const ids = answers.map((answer) => answer.headers.get('x-request-id'));
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    // A function's answer keeps the id its event carried, the one in its error body.
+    const notFound = answers.at(-1);
+    expect(((await notFound?.json()) as { error: { request_id: string } }).error.request_id).toBe(notFound?.headers.get('x-request-id'));
+  });
+
+  it('serves the rendered reference at /docs, offline: Swagger UI from node_modules over /openapi.json, strict CSP', async () => {
+    const page = await fetch(`${server.origin}/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map(([, path]) => path ?? '');
+    expect(assets.sort()).toEqual(['/docs/docs.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css']);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
+    for (const asset of assets) {
+      const response = await fetch(`${server.origin}${asset}`);
+      expect(response.status, asset).toBe(200);
+      expect((await response.arrayBuffer()).byteLength, asset).toBeGreaterThan(100);
+    }
+    expect(await (await fetch(`${server.origin}/docs/docs.js`)).text()).toContain("url: '/openapi.json'");
+    // Only the listed files: no path reaches node_modules.
+    expect((await fetch(`${server.origin}/docs/package.json`)).status).toBe(404);
   });
 
   it('echoes an allowed origin (the demo page\'s own included) on answers, errors too, and not an unknown one', async () => {

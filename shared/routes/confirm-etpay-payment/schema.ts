@@ -13,7 +13,11 @@ export const confirmEtpayPaymentResponse = {
   body: z.strictObject({
     merchant_order_id: z.string(),
     order_amount: z.int(),
-    payment_status: z.string(),
+    payment_status: z.string().register(z.globalRegistry, {
+      description:
+        'ETpay\'s `payment_status`, passed on as ETpay wrote it (1-64 characters): `success` (then `paid` is true) and `error` are its documented final states; any other value is not final.',
+      examples: ['success', 'error'],
+    }),
     paid: z.boolean(),
   }),
 } as const;

@@ -6,6 +6,10 @@ import { clpAmountSchema, emailSchema, rutSchema, safeTextSchema } from '../../d
 import { ETPAY_BANK_CODES } from './bank-codes.ts';
 
 const returnUrl = z.string().check(z.minLength(1), z.maxLength(2048));
+z.globalRegistry.add(returnUrl, {
+  description:
+    'Where ETpay sends the payer back: an absolute `https` URL, without credentials, on an origin the stage allows (`ETPAY_RETURN_ORIGINS`; locally also `http` on loopback). Checked after the schema; a URL that breaks it is a `VALIDATION_ERROR` naming the field.',
+});
 
 export const createEtpaySessionBody = z
   .strictObject({
@@ -31,6 +35,11 @@ export const createEtpaySessionBody = z
       when: (payload) => typeof payload.value === 'object' && payload.value !== null,
     }),
   );
+// The cross-field rule above, as JSON Schema says it (local/openapi.ts).
+z.globalRegistry.add(createEtpaySessionBody, {
+  dependentRequired: { is_rut_block: ['user_rut'] },
+  description: '`is_rut_block` only together with `user_rut`.',
+});
 export type CreateEtpaySessionBody = z.output<typeof createEtpaySessionBody>;
 
 /** 201: the session; its signature token stays on the server. */

@@ -31,6 +31,15 @@ export type CreateOrderHeaders = z.output<typeof createOrderHeaders>;
 /** 201: `order_token` is SkipPay's order hash, for the widget. */
 export const createOrderResponse = {
   status: 201,
-  body: z.strictObject({ order_token: z.string(), reference: z.string(), status: z.optional(z.string()) }),
+  body: z.strictObject({
+    order_token: z.string(),
+    reference: z.string(),
+    status: z.optional(
+      z.string().register(z.globalRegistry, {
+        description: 'SkipPay\'s order status when SkipPay sends one (a new order is `pending`).',
+        examples: ['pending'],
+      }),
+    ),
+  }),
 } as const;
 export type CreateOrderResult = RouteResult<typeof createOrderResponse>;

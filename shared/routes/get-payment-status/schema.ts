@@ -17,8 +17,14 @@ export const getPaymentStatusResponse = {
   body: z.strictObject({
     provider: z.enum(['etpay', 'skippay']),
     id: z.string(),
-    status: z.string(),
-    paid: z.boolean(),
+    status: z.string().register(z.globalRegistry, {
+      description:
+        'The provider\'s word for the payment, as last recorded. ETpay: its `payment_status` (`success` paid, `error` failed; anything else not final). SkipPay: the webhook\'s order status (`paid` is paid; any other value, e.g. `pending`, is not).',
+      examples: ['success', 'paid'],
+    }),
+    paid: z.boolean().register(z.globalRegistry, {
+      description: 'True only when the provider said the payment succeeded (`success` at ETpay, `paid` at SkipPay).',
+    }),
     updated_at: z.iso.datetime(),
   }),
 } as const;
