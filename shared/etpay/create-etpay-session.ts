@@ -7,7 +7,10 @@ import { initEtpaySession } from '../providers/etpay.ts';
 import { endpoint } from '../providers/urls.ts';
 import { assertReturnUrls } from './return-urls.ts';
 import type { CreateEtpaySessionBody } from './schema.ts';
-import { recordEtpaySession } from './session-store.ts';
+import { ApiError } from '../errors.ts';
+import { requireOwner } from '../http/owner.ts';
+import { addAttempt, openOrder } from '../state/orders.ts';
+import { sessionRefusal } from '../state/transitions.ts';
 
 export const createEtpaySession = async (
   input: CreateEtpaySessionBody,
@@ -20,6 +23,15 @@ export const createEtpaySession = async (
     ETPAY_RETURN_ORIGINS,
     STAGE,
   );
+  // The owner's order keeps its first amount: another amount, or a paid order, and ETpay is never called.
+  const { order, created } = await openOrder(PAYMENTS_TABLE, {
+    owner: requireOwner(ctx.caller),
+    provider: 'etpay',
+    id: input.merchant_order_id,
+    amount: input.order_amount,
+  });
+  const refusal = created ? undefined : sessionRefusal(order, input.order_amount);
+  if (refusal) throw new ApiError(refusal, { reason: `etpay session: ${refusal}` });
   const etpay = await getSecret('etpay', ETPAY_SECRET_ID, STAGE);
   const session = await initEtpaySession(
     {
@@ -36,12 +48,11 @@ export const createEtpaySession = async (
       deadline: ctx.deadline,
     },
   );
-  await recordEtpaySession(PAYMENTS_TABLE, {
-    token: session.token,
-    signature_token: session.signature_token,
-    merchant_order_id: input.merchant_order_id,
-    order_amount: input.order_amount,
-    created_at: new Date().toISOString(),
+  await addAttempt(PAYMENTS_TABLE, order, {
+    provider: 'etpay',
+    providerId: session.token,
+    amount: input.order_amount,
+    signatureToken: session.signature_token,
   });
   return {
     statusCode: 201,

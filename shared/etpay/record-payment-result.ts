@@ -1,65 +1,69 @@
-// The two ETpay result routes' domain calls: the payer's browser confirming (clinic frontend) and ETpay
-// notifying (server to server). Both verify the same JWT and record the payment once per payment_token.
+// The two ETpay result routes' domain calls: the payer's browser confirming (clinic frontend, owner only)
+// and ETpay notifying (server to server). Both verify the same JWT and record it once: per session and
+// payment_token, or, for a confirmation without one, per session and payment_status. Recording goes
+// through the state's one result function (shared/state/orders.ts).
+import { requireOwner } from '../http/owner.ts';
 import type { JsonResult } from '../http/response.ts';
 import type { RouteContext } from '../http/route.ts';
 import { logger } from '../observability/logger.ts';
 import { itemId, RETENTION_SECONDS } from '../state/keys.ts';
-import { recordOnce, recordPaymentState } from '../state/payment-state.ts';
-import { expiresIn } from '../state/table.ts';
+import { getOrder, recordAttemptResult } from '../state/orders.ts';
+import { expiresIn, recordOnce } from '../state/table.ts';
+import { outcomeOf } from '../state/transitions.ts';
 import { verifyPaymentResult, type VerifiedPaymentResult } from './payment-result.ts';
 import type { ConfirmEtpayPaymentBody, EtpayNotificationBody } from './schema.ts';
 
 type Source = 'confirmation' | 'notification';
 
-/** False for a payment_token already recorded (a replay); undefined when the JWT carries none. */
-const recordResult = async (table: string, result: VerifiedPaymentResult, source: Source): Promise<boolean | undefined> => {
-  const { session, payment_status, payment_token, paid } = result;
-  const updateOrder = () => recordPaymentState(table, 'etpay', session.merchant_order_id, { status: payment_status, paid });
-  if (payment_token === undefined) {
-    await updateOrder();
-    return undefined;
-  }
+/** False for a result already recorded (a replay). */
+const recordResult = async (table: string, result: VerifiedPaymentResult, source: Source): Promise<boolean> => {
+  const { session, payment_status, payment_token, amount } = result;
+  const id =
+    payment_token === undefined
+      ? itemId.etpayConfirmation(session.provider_id, payment_status)
+      : itemId.etpayPayment(session.provider_id, payment_token);
   return recordOnce(
     table,
     {
-      id: itemId.etpayPayment(payment_token),
+      id,
       payment_token,
-      session_token: session.token,
-      merchant_order_id: session.merchant_order_id,
-      order_amount: session.order_amount,
+      session_token: session.provider_id,
+      merchant_order_id: session.order_id,
+      amount,
       payment_status,
-      paid,
       source,
       received_at: new Date().toISOString(),
       expiration: expiresIn(RETENTION_SECONDS.paymentRecords),
     },
-    updateOrder,
+    async () => {
+      await recordAttemptResult(table, session, { outcome: outcomeOf('etpay', payment_status), providerStatus: payment_status, amount });
+    },
   );
 };
 
-const logResult = (source: Source, result: VerifiedPaymentResult, recorded: boolean | undefined): void => {
-  logger.info('etpay payment result', {
-    source,
-    payment_status: result.payment_status,
-    paid: result.paid,
-    replay: recorded === false,
-  });
+const logResult = (source: Source, result: VerifiedPaymentResult, recorded: boolean): void => {
+  logger.info('etpay payment result', { source, payment_status: result.payment_status, replay: !recorded });
 };
 
-/** POST /v1/etpay/confirmations */
+/** POST /v1/etpay/confirmations: only the session's owner; anyone else gets 404 and nothing is recorded. */
 export const confirmEtpayPayment = async (
   input: ConfirmEtpayPaymentBody,
   ctx: RouteContext<'confirm-etpay-payment'>,
 ): Promise<JsonResult> => {
-  const result = await verifyPaymentResult(input.jwt, ctx.settings.PAYMENTS_TABLE);
-  logResult('confirmation', result, await recordResult(ctx.settings.PAYMENTS_TABLE, result, 'confirmation'));
+  const owner = requireOwner(ctx.caller);
+  const { PAYMENTS_TABLE } = ctx.settings;
+  const result = await verifyPaymentResult(input.jwt, PAYMENTS_TABLE, { owner });
+  logResult('confirmation', result, await recordResult(PAYMENTS_TABLE, result, 'confirmation'));
+  const order = await getOrder(PAYMENTS_TABLE, owner, 'etpay', result.session.order_id);
   return {
     statusCode: 200,
     body: {
-      merchant_order_id: result.session.merchant_order_id,
-      order_amount: result.session.order_amount,
+      merchant_order_id: result.session.order_id,
+      order_amount: result.session.amount,
       payment_status: result.payment_status,
-      paid: result.paid,
+      // The order's word, not the result's: paid only for the right amount (v1.1).
+      paid: order?.status === 'paid',
+      ...(order ? { status: order.status } : {}),
     },
   };
 };

@@ -19,6 +19,7 @@ import {
   type HttpEvent,
   type HttpResult,
 } from './middlewares.ts';
+import { ownerOf, requireVerifiedOwner } from './owner.ts';
 import { jsonResponse, type JsonResult } from './response.ts';
 import { parseRequest } from './validation.ts';
 
@@ -33,7 +34,7 @@ export interface RouteContext<F extends FunctionName, H = unknown> {
   headers: H;
   /** Epoch ms by which every provider call must have ended (the Lambda's own deadline, less a margin). */
   deadline: number;
-  /** The authenticated caller (`iss|sub` of the clinic JWT), where API Gateway's authorizer ran. */
+  /** The owner (shared/http/owner.ts); always set on clinic routes, which answer 401 without one. */
   caller: string | undefined;
   lambdaContext: Context;
 }
@@ -53,11 +54,13 @@ export interface RawBodyRouteDefinition<F extends FunctionName, H extends z.ZodM
   handle: (raw: Buffer, ctx: RouteContext<F, z.output<H>>) => Promise<JsonResult>;
 }
 
-export interface GetRouteDefinition<F extends FunctionName, P extends z.ZodMiniType> {
+export interface GetRouteDefinition<F extends FunctionName, P extends z.ZodMiniType, Q extends z.ZodMiniType> {
   name: F;
   /** Validated `event.pathParameters`, reported under `path.*`. */
   path: P;
-  handle: (params: z.output<P>, ctx: RouteContext<F>) => Promise<JsonResult>;
+  /** Validated `event.queryStringParameters`, reported under `query.*`. */
+  query?: Q;
+  handle: (params: z.output<P>, ctx: RouteContext<F>, query: z.output<Q>) => Promise<JsonResult>;
 }
 
 const deadlineOf = (context: Context | undefined): number => {
@@ -65,18 +68,6 @@ const deadlineOf = (context: Context | undefined): number => {
   return Date.now() + Math.max(0, remaining - RESPONSE_MARGIN_MS);
 };
 
-const claimOf = (claims: unknown, name: string): string | undefined => {
-  const value = typeof claims === 'object' && claims !== null ? (claims as Record<string, unknown>)[name] : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
-
-/** HTTP API's JWT authorizer puts the verified claims at requestContext.authorizer.jwt.claims. */
-const callerOf = (event: HttpEvent): string | undefined => {
-  const authorizer = (event.requestContext as { authorizer?: { jwt?: { claims?: unknown } } } | undefined)?.authorizer;
-  const claims = authorizer?.jwt?.claims;
-  const subject = claimOf(claims, 'sub') ?? claimOf(claims, 'client_id');
-  return subject === undefined ? undefined : `${claimOf(claims, 'iss') ?? ''}|${subject}`;
-};
 
 /** The provider a CONFIGURATION_ERROR is counted under: the matched route's, else the function's. */
 const providerOf =
@@ -84,15 +75,18 @@ const providerOf =
   (event: HttpEvent): Provider | undefined =>
     spec.routes.find((route) => routeKey(route) === event.routeKey)?.provider ?? spec.provider;
 
-/** The middleware every route starts with. */
-const edge = (spec: FunctionSpec) => middy<HttpEvent, HttpResult>().use(contractEdge(providerOf(spec)));
+/** The middleware every route starts with; a clinic route then fails closed without verified claims. */
+const edge = (spec: FunctionSpec) => {
+  const chain = middy<HttpEvent, HttpResult>().use(contractEdge(providerOf(spec)));
+  return spec.public === true ? chain : chain.use(requireVerifiedOwner());
+};
 
 const routeContext = <F extends FunctionName, H>(name: F, event: HttpEvent, context: Context, headers: H): RouteContext<F, H> => ({
   requestId: requestIdOf(event, context),
   settings: loadSettings<SettingName>(FUNCTIONS[name].settings),
   headers,
   deadline: deadlineOf(context),
-  caller: callerOf(event),
+  caller: ownerOf(event),
   lambdaContext: context,
 });
 
@@ -128,13 +122,18 @@ export const rawBodyRoute = <F extends FunctionName, H extends z.ZodMiniType>(de
       }),
   );
 
-/** A GET route: no body, validated path parameters. */
-export const getRoute = <F extends FunctionName, P extends z.ZodMiniType>(definition: GetRouteDefinition<F, P>) =>
+/** A GET route: no body, validated path (and query) parameters. */
+export const getRoute = <F extends FunctionName, P extends z.ZodMiniType, Q extends z.ZodMiniType = z.ZodMiniType>(
+  definition: GetRouteDefinition<F, P, Q>,
+) =>
   // What Lambda calls: the route's middy chain, inside the request's one log line.
   withRequestLog(
     edge(FUNCTIONS[definition.name]).handler(async (event, context) => {
-      const parsed = parseRequest({ path: [definition.path, event.pathParameters ?? {}] });
+      const parsed = parseRequest({
+        path: [definition.path, event.pathParameters ?? {}],
+        query: [definition.query, event.queryStringParameters ?? {}],
+      });
       const ctx = routeContext(definition.name, event, context, undefined);
-      return jsonResponse(await definition.handle(parsed.path as z.output<P>, ctx), ctx.requestId);
+      return jsonResponse(await definition.handle(parsed.path as z.output<P>, ctx, parsed.query as z.output<Q>), ctx.requestId);
     }),
   );

@@ -1,12 +1,14 @@
 // GET /v1/payments/etpay/{merchant_order_id} and GET /v1/payments/skippay/{order_token}: one function,
-// the provider told apart by the path parameter its route names.
+// the provider told apart by the path parameter its route names. Only the owner's order is ever found:
+// another clinic's order answers 404 exactly like an unknown one.
 import * as z from 'zod/mini';
 import { safeTextSchema } from '../domain/index.ts';
 import { ApiError } from '../errors.ts';
+import { requireOwner } from '../http/owner.ts';
 import type { JsonResult } from '../http/response.ts';
 import type { RouteContext } from '../http/route.ts';
 import { PROVIDER_TOKEN } from '../providers/urls.ts';
-import { getPaymentState } from '../state/payment-state.ts';
+import { getOrder, paymentView } from '../state/orders.ts';
 
 /** The same rules as where the ids came from: the ETpay session request and SkipPay's order hash. */
 export const paymentStatusPath = z.object({
@@ -16,13 +18,14 @@ export const paymentStatusPath = z.object({
 export type PaymentStatusPath = z.output<typeof paymentStatusPath>;
 
 export const getPaymentStatus = async (path: PaymentStatusPath, ctx: RouteContext<'get-payment-status'>): Promise<JsonResult> => {
+  const owner = requireOwner(ctx.caller);
   const { PAYMENTS_TABLE } = ctx.settings;
-  const state =
+  const order =
     path.merchant_order_id !== undefined
-      ? await getPaymentState(PAYMENTS_TABLE, 'etpay', path.merchant_order_id)
+      ? await getOrder(PAYMENTS_TABLE, owner, 'etpay', path.merchant_order_id)
       : path.order_token !== undefined
-        ? await getPaymentState(PAYMENTS_TABLE, 'skippay', path.order_token)
+        ? await getOrder(PAYMENTS_TABLE, owner, 'skippay', path.order_token)
         : undefined;
-  if (!state) throw new ApiError('NOT_FOUND', { message: 'No payment state is known for this order.' });
-  return { statusCode: 200, body: state };
+  if (!order) throw new ApiError('NOT_FOUND', { message: 'No payment is known for this order.' });
+  return { statusCode: 200, body: paymentView(order) };
 };

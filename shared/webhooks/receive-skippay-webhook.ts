@@ -8,8 +8,9 @@ import type { RouteContext } from '../http/route.ts';
 import { logger } from '../observability/logger.ts';
 import { PROVIDER_TOKEN } from '../providers/urls.ts';
 import { itemId, RETENTION_SECONDS } from '../state/keys.ts';
-import { recordOnce, recordPaymentState } from '../state/payment-state.ts';
-import { expiresIn } from '../state/table.ts';
+import { findAttempt, recordAttemptResult } from '../state/orders.ts';
+import { expiresIn, recordOnce } from '../state/table.ts';
+import { outcomeOf } from '../state/transitions.ts';
 import { skipPaySignatureProblem, type SkipPayWebhookHeaders } from './skippay-signature.ts';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
@@ -23,6 +24,7 @@ const skipPayEvent = z.object({
       z.object({
         hash: z.catch(z.optional(PROVIDER_TOKEN), undefined),
         status: z.catch(z.optional(text(64)), undefined),
+        total_amount: z.catch(z.optional(z.coerce.number().check(z.int(), z.positive())), undefined),
       }),
     ),
     undefined,
@@ -72,9 +74,15 @@ export const receiveSkipPayWebhook = async (
       expiration: expiresIn(RETENTION_SECONDS.paymentRecords),
     },
     async () => {
-      if (orderToken !== undefined && status !== undefined) {
-        await recordPaymentState(PAYMENTS_TABLE, 'skippay', orderToken, { status, paid: status === 'paid' });
-      }
+      if (orderToken === undefined || status === undefined) return;
+      // The order is found through its attempt (the SkipPay order): a hash nobody created here moves nothing.
+      const attempt = await findAttempt(PAYMENTS_TABLE, 'skippay', orderToken);
+      if (!attempt) return;
+      await recordAttemptResult(PAYMENTS_TABLE, attempt, {
+        outcome: outcomeOf('skippay', status),
+        providerStatus: status,
+        amount: event.data?.total_amount ?? attempt.amount,
+      });
     },
   );
   logger.info('skippay webhook', { event_type: event.type ?? 'unknown', order_state_changed: recorded && status !== undefined, replay: !recorded });
