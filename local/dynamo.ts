@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PAYMENTS_TABLE_PARTITION_KEY } from '#shared/state/keys.ts';
+import { paymentsTableDefinition } from '#shared/state/keys.ts';
 
 /** The local stage's table, named like the stages' (`clinic-payments-<stage>`). */
 export const LOCAL_PAYMENTS_TABLE = 'clinic-payments-local';
@@ -38,14 +38,7 @@ export const startLocalDynamo = async (host = '127.0.0.1'): Promise<LocalDynamo>
   });
   try {
     // TTL is not emulated; the state code already treats an expired item as absent when it reads it.
-    await client.send(
-      new CreateTableCommand({
-        TableName: LOCAL_PAYMENTS_TABLE,
-        AttributeDefinitions: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await client.send(new CreateTableCommand(paymentsTableDefinition(LOCAL_PAYMENTS_TABLE)));
   } finally {
     client.destroy();
   }

@@ -10,6 +10,8 @@ import { confirmEtpayPaymentBody, createEtpaySessionBody, etpayNotificationBody 
 import { PROVIDERS } from '#shared/observability/metric-names.ts';
 import { createOrderBody, createOrderHeaders } from '#shared/orders/schema.ts';
 import { paymentStatusPath } from '#shared/payments/get-payment-status.ts';
+import { listPaymentsQuery } from '#shared/routes/list-payments/schema.ts';
+import { ORDER_STATUSES } from '#shared/state/transitions.ts';
 import { skipPayWebhookHeaders } from '#shared/webhooks/skippay-signature.ts';
 import { createWidgetSessionBody } from '#shared/widget/schema.ts';
 
@@ -24,12 +26,27 @@ export interface OperationDoc {
   headers?: z.ZodMiniType;
   /** The handler's path-parameter schema: an object with one property per `{name}` of its routes. */
   path?: z.ZodMiniType;
+  /** The handler's query-parameter schema. */
+  query?: z.ZodMiniType;
   success: { status: number; description: string; schema: z.ZodMiniType };
   /** Codes this route can answer beyond those its shape implies (see `errorCodesOf` in openapi.ts). */
   extraErrors: ErrorCode[];
 }
 
 const received = z.strictObject({ received: z.literal(true) });
+
+/** One order as GET /v1/payments/{provider}/{id} and each listed item show it (contract v1.1). */
+const paymentState = z.strictObject({
+  provider: z.enum(['etpay', 'skippay']),
+  id: z.string(),
+  status: z.enum(ORDER_STATUSES),
+  paid: z.boolean(),
+  amount: z.int(),
+  provider_status: z.nullable(z.string()),
+  attempts: z.int(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
 
 export const RESPONSES = {
   order: z.strictObject({ order_token: z.string(), reference: z.string(), status: z.optional(z.string()) }),
@@ -45,15 +62,11 @@ export const RESPONSES = {
     order_amount: z.int(),
     payment_status: z.string(),
     paid: z.boolean(),
+    status: z.optional(z.enum(ORDER_STATUSES)),
   }),
   received,
-  paymentState: z.strictObject({
-    provider: z.enum(['etpay', 'skippay']),
-    id: z.string(),
-    status: z.string(),
-    paid: z.boolean(),
-    updated_at: z.iso.datetime(),
-  }),
+  paymentState,
+  paymentList: z.strictObject({ payments: z.array(paymentState), next_cursor: z.optional(z.string()) }),
 };
 
 /** The contract's one error body; `code` lists every code of shared/errors.ts. */
@@ -100,19 +113,20 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
   'create-etpay-session': {
     summary: 'Initialise an ETpay bank-transfer session',
     description:
-      'Opens the session with the merchant\'s credentials. Return URLs must be https on an origin the stage allows. `payment_url` is present where the stage has a payment page URL; redirect the payer there.',
+      'Opens the session with the merchant\'s credentials, for the caller\'s order `merchant_order_id`: the order keeps the first session\'s `order_amount`; another amount is `409 ORDER_CONFLICT`, a paid order `409 ORDER_ALREADY_PAID`, and nothing is sent to ETpay then. Return URLs must be https on an origin the stage allows. `payment_url` is present where the stage has a payment page URL; redirect the payer there.',
     tag: 'ETpay',
     body: createEtpaySessionBody,
     success: { status: 201, description: 'The session; its signature token stays on the server.', schema: RESPONSES.etpaySession },
-    extraErrors: [],
+    extraErrors: ['ORDER_CONFLICT', 'ORDER_ALREADY_PAID'],
   },
   'confirm-etpay-payment': {
     summary: 'Verify the payment result the payer brought back from ETpay',
-    description: 'Send the `jwt` query parameter ETpay added to the return URL. `paid` is true only for `payment_status` "success".',
+    description:
+      'Send the `jwt` query parameter ETpay added to the return URL. Only the session\'s owner gets an answer (anyone else `404`). `paid` is true only when the order is paid: a successful payment of exactly the order\'s amount; `status` is the order\'s.',
     tag: 'ETpay',
     body: confirmEtpayPaymentBody,
     success: { status: 200, description: 'The verified result.', schema: RESPONSES.etpayConfirmation },
-    extraErrors: ['INVALID_SIGNATURE'],
+    extraErrors: ['INVALID_SIGNATURE', 'NOT_FOUND'],
   },
   'receive-etpay-notification': {
     summary: 'ETpay\'s payment notification (called by ETpay)',
@@ -133,11 +147,21 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
     extraErrors: ['INVALID_SIGNATURE'],
   },
   'get-payment-status': {
-    summary: 'The latest known state of a payment',
-    description: 'From the provider notifications and confirmations recorded so far.',
+    summary: 'The state of one of the caller\'s orders',
+    description:
+      'Known from the order\'s creation on. `status` is `pending` (no final result yet), `paid` (a successful payment of exactly `amount`; never goes back), `failed` (the last attempt failed or was cancelled; a new one may follow) or `needs_review` (money moved, not the right amount). `provider_status` is the provider\'s own word. Another clinic\'s order is `404`, exactly like an unknown one.',
     tag: 'Payment state',
     path: paymentStatusPath,
-    success: { status: 200, description: 'The latest state.', schema: RESPONSES.paymentState },
+    success: { status: 200, description: 'The order.', schema: RESPONSES.paymentState },
     extraErrors: ['NOT_FOUND'],
+  },
+  'list-payments': {
+    summary: 'The caller\'s orders, newest first',
+    description:
+      'For the daily reconciliation: the caller\'s own orders created in `[from, to)` (ISO 8601 with a time zone, at most 31 days apart; by default the last 31 days), optionally of one `provider` or `status`, `limit` 1–100 (default 50) per page. While more exist the answer carries `next_cursor`: pass it back as `cursor` with the same filters.',
+    tag: 'Payment state',
+    query: listPaymentsQuery,
+    success: { status: 200, description: 'One page of orders, each shaped like the single read.', schema: RESPONSES.paymentList },
+    extraErrors: [],
   },
 };

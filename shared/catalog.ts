@@ -27,7 +27,7 @@ export type IndexAction = 'Query';
 export const RESOURCE_SERVER = 'clinic-payments';
 export const CLINIC_SCOPES = { write: 'payments.write', read: 'payments.read' } as const;
 /** The scope a clinic route requires, as it appears in a token's `scope` claim. */
-export const requiredScope = (route: Pick<RouteSpec, 'method'>): string =>
+export const requiredScope = (route: { method: string }): string =>
   `${RESOURCE_SERVER}/${route.method === 'GET' ? CLINIC_SCOPES.read : CLINIC_SCOPES.write}`;
 
 /** One API Gateway route: `${method} ${path}` is its route key. */

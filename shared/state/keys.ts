@@ -67,3 +67,28 @@ export const itemId = {
   /** One raw SkipPay webhook event, by its `id` (or the sha256 of the raw body when it has none). */
   skippayEvent: (eventId: string): string => `skippay-event#${eventId}`,
 };
+
+/**
+ * The table as CreateTable takes it (the local stage's dynalite and the tests); the stack builds the same
+ * from the constants above (infra/constructs/payments-table.ts).
+ */
+export const paymentsTableDefinition = (tableName: string) => ({
+  TableName: tableName,
+  AttributeDefinitions: [
+    { AttributeName: PAYMENTS_TABLE_PARTITION_KEY, AttributeType: 'S' as const },
+    { AttributeName: ORDERS_BY_OWNER_INDEX.partitionKey, AttributeType: 'S' as const },
+    { AttributeName: ORDERS_BY_OWNER_INDEX.sortKey, AttributeType: 'S' as const },
+  ],
+  KeySchema: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' as const }],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: ORDERS_BY_OWNER_INDEX.name,
+      KeySchema: [
+        { AttributeName: ORDERS_BY_OWNER_INDEX.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: ORDERS_BY_OWNER_INDEX.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    },
+  ],
+  BillingMode: 'PAY_PER_REQUEST' as const,
+});

@@ -64,14 +64,22 @@ const SIGNATURE_TOKEN = createHash('sha256').update('bench etpay session').diges
 const nowSeconds = Math.floor(Date.now() / 1000);
 const minuteAgo = new Date(Date.now() - 60_000).toISOString();
 
+// TODO(i17): the bench's events carry no authorizer claims yet; clinic routes now answer 401 without them.
+const BENCH_OWNER = 'https://bench.invalid|bench-clinic';
 const etpaySession: Record<string, AttributeValue> = {
-  id: { S: itemId.etpaySession(SESSION_TOKEN) },
-  token: { S: SESSION_TOKEN },
+  id: { S: itemId.attempt('etpay', SESSION_TOKEN) },
+  provider: { S: 'etpay' },
+  provider_id: { S: SESSION_TOKEN },
+  owner: { S: BENCH_OWNER },
+  order: { S: itemId.order(BENCH_OWNER, 'etpay', ORDER_ID) },
+  order_id: { S: ORDER_ID },
+  amount: { N: String(ORDER_AMOUNT) },
+  status: { S: 'pending' },
   signature_token: { S: SIGNATURE_TOKEN },
-  merchant_order_id: { S: ORDER_ID },
-  order_amount: { N: String(ORDER_AMOUNT) },
   created_at: { S: minuteAgo },
-  expiration: { N: String(nowSeconds + RETENTION_SECONDS.etpaySession) },
+  updated_at: { S: minuteAgo },
+  version: { N: '1' },
+  expiration: { N: String(nowSeconds + RETENTION_SECONDS.etpayAttempt) },
 };
 
 /** A paid result, signed as ETpay (and local/sandbox/etpay.ts) signs it: a payment_token of its own per call. */
@@ -83,9 +91,16 @@ const etpayResult = (unique: string): Promise<string> =>
 
 /** The state a paid ETpay result leaves (shared/state/payment-state.ts), which GET /v1/payments answers with. */
 const etpayOrderState: Record<string, AttributeValue> = {
-  id: { S: itemId.paymentState('etpay', ORDER_ID) },
-  status: { S: 'success' },
-  paid: { BOOL: true },
+  id: { S: itemId.order(BENCH_OWNER, 'etpay', ORDER_ID) },
+  owner: { S: BENCH_OWNER },
+  provider: { S: 'etpay' },
+  order_id: { S: ORDER_ID },
+  amount: { N: String(ORDER_AMOUNT) },
+  status: { S: 'paid' },
+  provider_status: { S: 'success' },
+  attempts: { N: '1' },
+  version: { N: '2' },
+  created_at: { S: minuteAgo },
   updated_at: { S: minuteAgo },
   expiration: { N: String(nowSeconds + RETENTION_SECONDS.paymentRecords) },
 };

@@ -7,7 +7,7 @@ import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
-import { PAYMENTS_TABLE_PARTITION_KEY } from '#shared/state/keys.ts';
+import { PAYMENTS_TABLE_PARTITION_KEY, paymentsTableDefinition } from '#shared/state/keys.ts';
 import { resetStateClient } from '#shared/state/table.ts';
 
 export type Item = Record<string, any>;
@@ -44,14 +44,7 @@ export const usePaymentsTable = (name = 'clinic-payments-test'): PaymentsTable =
     });
     resetStateClient();
     documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-    await documents.send(
-      new CreateTableCommand({
-        TableName: name,
-        KeySchema: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' }],
-        AttributeDefinitions: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, AttributeType: 'S' }],
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
+    await documents.send(new CreateTableCommand(paymentsTableDefinition(name)));
   });
 
   afterAll(async () => {
