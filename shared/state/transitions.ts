@@ -23,7 +23,8 @@ const FAILURE_STATUSES: Record<PaymentProvider, ReadonlySet<string>> = {
 const SUCCESS_STATUS: Record<PaymentProvider, string> = { etpay: 'success', skippay: 'paid' };
 
 export const outcomeOf = (provider: PaymentProvider, providerStatus: string): Outcome => {
-  const status = providerStatus.trim().toLowerCase();
+  // Exact words only: `SUCCESS` or `success ` is not a documented status, so it is not money that moved.
+  const status = providerStatus;
   if (status === SUCCESS_STATUS[provider]) return 'success';
   return FAILURE_STATUSES[provider].has(status) ? 'failure' : 'pending';
 };
