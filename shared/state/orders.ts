@@ -169,9 +169,12 @@ export const addAttempt = async (
     version: 1,
     signature_token: attempt.signatureToken,
   };
-  // A provider id is the provider's own and unique: a second write of it would be a provider bug.
   if (!(await putItem(table, { ...record, expiration: expiresIn(RETENTION[attempt.provider]) }, atVersion(0)))) {
-    throw new ApiError('INTERNAL_ERROR', { reason: `state: ${attempt.provider} attempt recorded twice` });
+    // The provider handed out the same id again (a re-initialised session): the same order's attempt is
+    // kept as it is; another order's would be a provider bug, and is never taken over.
+    const existing = await findAttempt(table, attempt.provider, attempt.providerId);
+    if (existing?.order === order.id) return existing;
+    throw new ApiError('INTERNAL_ERROR', { reason: `state: ${attempt.provider} attempt id of another order` });
   }
   await updateOrder(table, order.id, (current) => ({ ...current, attempts: current.attempts + 1 }));
   return record;
