@@ -139,7 +139,7 @@ describe('GET /v1/payments', () => {
     { name: 'a made-up cursor', query: { cursor: encodeCursor({ id: 'order#x#etpay#1', created_at: at(0) }) }, path: 'query.cursor' },
     { name: 'a cursor that is not one', query: { cursor: '!!!' }, path: 'query.cursor' },
   ])('$name → 400 VALIDATION_ERROR at $path', async ({ query, path }) => {
-    const res = await list(query as Record<string, string>);
+    const res = await list(query as unknown as Record<string, string>);
     expect(res.status).toBe(400);
     expect(res.body.error.details).toContainEqual({ path, message: expect.any(String) });
   });
