@@ -30,12 +30,28 @@ export const UPSTREAM_TIMEOUT_MS = 8_000;
  */
 export const FUNCTION_TIMEOUT_SECONDS = 20;
 
+/**
+ * One Cognito app client per clinic system or frontend (contract v1.1), created by DevOps by adding it
+ * here (or with `-c <stage>.cognitoServerClients=a,b`) and deploying (README, Authenticating).
+ * - `server`: a clinic's backend; client-credentials grant with a client secret.
+ * - `browser`: a clinic's frontend; authorization code + PKCE through the hosted login, no secret.
+ */
+export type ClinicAppClient =
+  | { name: string; kind: 'server' }
+  | { name: string; kind: 'browser'; callbackUrls: readonly string[]; logoutUrls?: readonly string[] };
+
 /** Who may call the clinic routes. */
 export type AuthorizerConfig =
-  /** The clinic's own identity provider: the JWT authorizer checks `iss` and `aud` (or `client_id`). */
-  | { kind: 'jwt'; issuer: string; audience: readonly string[] }
-  /** A Cognito user pool (+ app client) the stack creates for the stage. */
-  | { kind: 'cognito-user-pool' };
+  /**
+   * The clinic's own identity provider: the JWT authorizer checks `iss` and `aud` (or `client_id`), and the
+   * routes require its scope names for writing and reading (default: the Cognito resource server's names).
+   */
+  | { kind: 'jwt'; issuer: string; audience: readonly string[]; scopes?: { write: string; read: string } }
+  /**
+   * A Cognito user pool the stack creates for the stage, with the `clinic-payments` resource server, a
+   * hosted domain (for /oauth2/token and the hosted login) and the clinics' app clients.
+   */
+  | { kind: 'cognito-user-pool'; clients?: readonly ClinicAppClient[]; domainPrefix?: string };
 
 export interface AlarmConfig {
   /** Production always pages; staging may stay silent while its sandboxes are flaky. */
@@ -179,6 +195,16 @@ export const resolveStageConfig = (stage: Stage, read: ContextReader): StageConf
   if ((issuer === undefined) !== (audience === undefined)) {
     throw new Error(`context ${stage}.jwtIssuer and ${stage}.jwtAudience go together`);
   }
+  const serverClients = list(...get('cognitoServerClients'));
+  const cognito = base.authorizer?.kind === 'jwt' ? undefined : base.authorizer;
+  const cognitoOverride: AuthorizerConfig | undefined =
+    serverClients === undefined
+      ? undefined
+      : {
+          kind: 'cognito-user-pool',
+          ...cognito,
+          clients: [...(cognito?.clients ?? []), ...serverClients.map((name) => ({ name, kind: 'server' as const }))],
+        };
 
   return {
     ...base,
@@ -190,6 +216,7 @@ export const resolveStageConfig = (stage: Stage, read: ContextReader): StageConf
       returnOrigins: list(...get('etpayReturnOrigins')) ?? base.etpay.returnOrigins,
     },
     corsOrigins: list(...get('corsOrigins')) ?? base.corsOrigins,
+    ...(cognitoOverride ? { authorizer: cognitoOverride } : {}),
     ...(issuer !== undefined && audience !== undefined
       ? { authorizer: { kind: 'jwt', issuer, audience } }
       : {}),

@@ -70,7 +70,7 @@ describe('POST /oauth2/token (client credentials)', () => {
     { name: 'another grant', fields: { grant_type: 'password', client_id: 'clinica-demo-a', client_secret: 'local-secret-a' }, status: 400, error: 'unsupported_grant_type' },
     { name: 'a scope not granted', fields: { grant_type: 'client_credentials', client_id: 'clinica-demo-a', client_secret: 'local-secret-a', scope: 'admin' }, status: 400, error: 'invalid_scope' },
   ])('$name → $status $error', async ({ fields, status, error }) => {
-    const res = await form(fields);
+    const res = await form(fields as unknown as Record<string, string>);
     expect(res.status).toBe(status);
     expect(await res.json()).toMatchObject({ error });
   });
