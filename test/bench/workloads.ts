@@ -7,6 +7,7 @@ import { SANDBOX_SKIP_SECRET, signSkipPayWebhook, type Sandbox } from '../../loc
 import type { TableAction } from '../../shared/catalog.ts';
 import { itemId, RETENTION_SECONDS } from '../../shared/state/keys.ts';
 import { signResult } from '../support/etpay-jwt.ts';
+import { CLINIC_A, ownerOfClaims } from '../support/lambda.ts';
 
 /** One request, as run.ts turns it into API Gateway's event (test/support/lambda.ts). */
 export interface Request {
@@ -64,8 +65,8 @@ const SIGNATURE_TOKEN = createHash('sha256').update('bench etpay session').diges
 const nowSeconds = Math.floor(Date.now() / 1000);
 const minuteAgo = new Date(Date.now() - 60_000).toISOString();
 
-// TODO(i17): the bench's events carry no authorizer claims yet; clinic routes now answer 401 without them.
-const BENCH_OWNER = 'https://bench.invalid|bench-clinic';
+// The bench's events carry the test clinic's verified claims (test/support/lambda.ts httpEvent).
+const BENCH_OWNER = ownerOfClaims(CLINIC_A);
 const etpaySession: Record<string, AttributeValue> = {
   id: { S: itemId.attempt('etpay', SESSION_TOKEN) },
   provider: { S: 'etpay' },

@@ -108,7 +108,9 @@ describe('routes, end to end through the sandbox', () => {
     );
     expect(confirmation).toEqual({ merchant_order_id: id, order_amount: 45990, payment_status: 'success', paid: true, status: 'paid' });
     const state = await expectAnswer(await get(`/v1/payments/etpay/${id}`), 200, RESPONSES.paymentState);
-    expect(state).toMatchObject({ provider: 'etpay', id, paid: true });
+    expect(state).toMatchObject({ provider: 'etpay', id, paid: true, status: 'paid', amount: 45990, attempts: 1 });
+    const listed = await expectAnswer(await get('/v1/payments?provider=etpay&limit=100'), 200, RESPONSES.paymentList);
+    expect(listed.payments).toContainEqual(state);
   });
 
   it('the widget\'s AAPD payment reaches POST /v1/webhooks/skippay signed, and GET /v1/payments/skippay/{order_token} shows it', async () => {
