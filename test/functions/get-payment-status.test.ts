@@ -213,3 +213,12 @@ describe('GET /v1/payments: input and configuration', () => {
     expect(emf.at(-1)).toContain(`"provider":"${provider}"`);
   });
 });
+
+describe('results racing on one order', () => {
+  it('a success and failures of the same order delivered at once: paid, once', async () => {
+    const notify = await etpayPayment('OC-RACE-1');
+    await Promise.all([notify('error'), notify('success'), notify('error'), notify('pending')]);
+    const res = await getStatus(ETPAY_ROUTE, { merchant_order_id: 'OC-RACE-1' });
+    expect(res.body).toMatchObject({ status: 'paid', paid: true, attempts: 1 });
+  });
+});
