@@ -13,6 +13,8 @@ export const MetricName = {
   UpstreamLatency: 'UpstreamLatency',
   /** CONFIGURATION_ERROR: settings or secret missing, malformed, or of the wrong stage. Pages. */
   ConfigurationError: 'ConfigurationError',
+  /** A successful payment of another amount than its order's: money moved, order not paid. Pages. */
+  PaymentNeedsReview: 'PaymentNeedsReview',
 } as const;
 
 /** Every metric above is emitted with exactly these dimensions (service, stage, provider). */

@@ -21,6 +21,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context } from 'aws-lambda';
 import { ApiError } from '../errors.ts';
 import type { JsonResult } from '../http/response.ts';
+import { requireOwner } from '../http/owner.ts';
 import { logger } from '../observability/logger.ts';
 import { itemId, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, RETENTION_SECONDS } from './keys.ts';
 import { dynamoClient } from './client.ts';
@@ -106,7 +107,8 @@ export const withIdempotencyKey = <B, C extends IdempotentContext, R extends Jso
     // Bounds the INPROGRESS lock to this invocation's lifetime.
     config.registerLambdaContext(ctx.lambdaContext);
     try {
-      return await run({ caller: ctx.caller ?? '', key, body }, ctx);
+      // A caller without an owner never reaches a key (the route answered 401 already; this is the backstop).
+      return await run({ caller: requireOwner(ctx.caller), key, body }, ctx);
     } catch (error) {
       throw idempotencyError(error);
     }
