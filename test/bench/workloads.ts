@@ -83,6 +83,12 @@ const etpaySession: Record<string, AttributeValue> = {
   expiration: { N: String(nowSeconds + RETENTION_SECONDS.etpayAttempt) },
 };
 
+/**
+ * In-process runs answer every GetItem alike (test/bench/in-process-http.ts), so the one item answered must
+ * read both as the session's attempt and as its order (an order also counts its `attempts`).
+ */
+const sessionAndOrder: Record<string, AttributeValue> = { ...etpaySession, attempts: { N: '1' } };
+
 /** A paid result, signed as ETpay (and local/sandbox/etpay.ts) signs it: a payment_token of its own per call. */
 const etpayResult = (unique: string): Promise<string> =>
   signResult(
@@ -142,7 +148,7 @@ export const WORKLOADS: Record<string, Workload[]> = {
     perCall: async (unique) => ({ body: { jwt: await etpayResult(unique) } }),
     status: 200,
     items: [etpaySession],
-    dynamo: { GetItem: { Item: etpaySession } },
+    dynamo: { GetItem: { Item: sessionAndOrder } },
   }],
   // ETpay's own notification of the same kind of result, as the sandbox delivers it.
   'receive-etpay-notification': [{
@@ -151,7 +157,7 @@ export const WORKLOADS: Record<string, Workload[]> = {
     perCall: async (unique) => ({ body: { payment: await etpayResult(unique) } }),
     status: 200,
     items: [etpaySession],
-    dynamo: { GetItem: { Item: etpaySession } },
+    dynamo: { GetItem: { Item: sessionAndOrder } },
   }],
   // SkipPay's order.paid, as the sandbox sends it (local/sandbox/spot.ts): a new event id per call, so each
   // is a first delivery (the event stored once, then the order's state), signed over its exact bytes.
