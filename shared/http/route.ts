@@ -17,7 +17,7 @@ import type { CallBudget } from '../providers/http-client.ts';
 import type { Provider } from '../providers/provider.ts';
 import { bodyGuard, requireJsonObject } from './body-guard.ts';
 import { contractEdge, type HttpEvent, type HttpResult } from './edge.ts';
-import { ownerOf, requireVerifiedOwner } from './owner.ts';
+import { ownerOf, requireOwner, requireVerifiedOwner } from './owner.ts';
 import { jsonResponse, type RouteResponse, type RouteResult } from './response.ts';
 import { invalidRequest } from './validation.ts';
 
@@ -25,6 +25,8 @@ type SpecOf<F extends FunctionName> = (typeof FUNCTIONS)[F];
 type SettingsOf<F extends FunctionName> = Settings<SpecOf<F>['settings'][number]>;
 /** The catalog's `secret` of the function; `never` for a function that has none. */
 type SecretOf<F extends FunctionName> = SpecOf<F> extends { secret: infer S extends SecretName } ? SecretValues[S] : never;
+/** A clinic route always has its owner (it answered 401 otherwise); a provider's (`public`) route has none. */
+type CallerOf<F extends FunctionName> = SpecOf<F> extends { public: true } ? undefined : string;
 
 /**
  * Secrets Manager access (shared/config/secrets.ts), handed in by the handlers of functions with a catalog
@@ -42,8 +44,8 @@ export interface RouteContext<F extends FunctionName, H = unknown> {
   secret: () => Promise<SecretOf<F>>;
   /** For every provider call: UPSTREAM_TIMEOUT_MS, and the Lambda's own deadline less a margin. */
   budget: CallBudget;
-  /** The owner (shared/http/owner.ts); always set on clinic routes, which answer 401 without one. */
-  caller: string | undefined;
+  /** The owner (shared/http/owner.ts), on clinic routes: they answer 401 before this without one. */
+  caller: CallerOf<F>;
   lambdaContext: Context;
 }
 
@@ -116,7 +118,8 @@ const routeContext = <F extends FunctionName, H>(
       timeoutMs: settings.UPSTREAM_TIMEOUT_MS ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
       deadline: deadlineOf(context),
     },
-    caller: ownerOf(event),
+    // requireVerifiedOwner already ran on a clinic route; requireOwner here is what types it a string.
+    caller: (spec.public === true ? undefined : requireOwner(ownerOf(event))) as CallerOf<F>,
     lambdaContext: context,
   };
 };

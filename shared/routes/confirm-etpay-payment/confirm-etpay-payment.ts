@@ -3,7 +3,6 @@
 // else gets 404 and nothing is recorded.
 import { verifyPaymentResult } from '../../etpay/payment-result.ts';
 import { recordEtpayPaymentResult } from '../../etpay/record-payment-result.ts';
-import { requireOwner } from '../../http/owner.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { getOrder } from '../../state/orders.ts';
 import type { ConfirmEtpayPaymentBody, ConfirmEtpayPaymentResult } from './schema.ts';
@@ -12,7 +11,7 @@ export const confirmEtpayPayment = async (
   input: ConfirmEtpayPaymentBody,
   ctx: RouteContext<'confirm-etpay-payment'>,
 ): Promise<ConfirmEtpayPaymentResult> => {
-  const owner = requireOwner(ctx.caller);
+  const owner = ctx.caller;
   const { PAYMENTS_TABLE } = ctx.settings;
   const result = await verifyPaymentResult(input.jwt, PAYMENTS_TABLE, { owner });
   await recordEtpayPaymentResult(PAYMENTS_TABLE, result, 'confirmation');

@@ -1,6 +1,5 @@
 // The orders route's one domain call: create a SkipPay AAPD order with the stage's Skip credentials.
 import { randomUUID } from 'node:crypto';
-import { requireOwner } from '../../http/owner.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { createSkipPayOrder } from '../../providers/skippay.ts';
 import { withIdempotencyKey } from '../../state/idempotency.ts';
@@ -14,7 +13,7 @@ export const createOrder = async (
   input: CreateOrderBody,
   ctx: RouteContext<'create-order', CreateOrderHeaders>,
 ): Promise<CreateOrderResult> => {
-  const owner = requireOwner(ctx.caller);
+  const owner = ctx.caller;
   const { PAYMENTS_TABLE } = ctx.settings;
   const skip = await ctx.secret();
   const reference = input.reference ?? generateReference();
