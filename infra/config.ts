@@ -21,12 +21,28 @@ export const FUNCTION_MEMORY_MB = 1024;
 /** Every stage's provider deadline (UPSTREAM_TIMEOUT_MS): the code's default, kept below the contract's 10 s. */
 export const UPSTREAM_TIMEOUT_MS = DEFAULT_UPSTREAM_TIMEOUT_MS;
 
+/**
+ * One Cognito app client per clinic system or frontend (contract v1.1), created by DevOps by adding it
+ * here (or with `-c <stage>.cognitoServerClients=a,b`) and deploying (README, Authenticating).
+ * - `server`: a clinic's backend; client-credentials grant with a client secret.
+ * - `browser`: a clinic's frontend; authorization code + PKCE through the hosted login, no secret.
+ */
+export type ClinicAppClient =
+  | { name: string; kind: 'server' }
+  | { name: string; kind: 'browser'; callbackUrls: readonly string[]; logoutUrls?: readonly string[] };
+
 /** Who may call the clinic routes. */
 export type AuthorizerConfig =
-  /** The clinic's own identity provider: the JWT authorizer checks `iss` and `aud` (or `client_id`). */
-  | { kind: 'jwt'; issuer: string; audience: readonly string[] }
-  /** A Cognito user pool (+ app client) the stack creates for the stage. */
-  | { kind: 'cognito-user-pool' };
+  /**
+   * The clinic's own identity provider: the JWT authorizer checks `iss` and `aud` (or `client_id`), and the
+   * routes require its scope names for writing and reading (default: the Cognito resource server's names).
+   */
+  | { kind: 'jwt'; issuer: string; audience: readonly string[]; scopes?: { write: string; read: string } }
+  /**
+   * A Cognito user pool the stack creates for the stage, with the `clinic-payments` resource server, a
+   * hosted domain (for /oauth2/token and the hosted login) and the clinics' app clients.
+   */
+  | { kind: 'cognito-user-pool'; clients?: readonly ClinicAppClient[]; domainPrefix?: string };
 
 export interface AlarmConfig {
   /** Production always pages; staging may stay silent while its sandboxes are flaky. */
@@ -170,6 +186,16 @@ export const resolveStageConfig = (stage: DeployStage, read: ContextReader): Sta
   if ((issuer === undefined) !== (audience === undefined)) {
     throw new Error(`context ${stage}.jwtIssuer and ${stage}.jwtAudience go together`);
   }
+  const serverClients = list(...get('cognitoServerClients'));
+  const cognito = base.authorizer?.kind === 'jwt' ? undefined : base.authorizer;
+  const cognitoOverride: AuthorizerConfig | undefined =
+    serverClients === undefined
+      ? undefined
+      : {
+          kind: 'cognito-user-pool',
+          ...cognito,
+          clients: [...(cognito?.clients ?? []), ...serverClients.map((name) => ({ name, kind: 'server' as const }))],
+        };
 
   return {
     ...base,
@@ -181,6 +207,7 @@ export const resolveStageConfig = (stage: DeployStage, read: ContextReader): Sta
       returnOrigins: list(...get('etpayReturnOrigins')) ?? base.etpay.returnOrigins,
     },
     corsOrigins: list(...get('corsOrigins')) ?? base.corsOrigins,
+    ...(cognitoOverride ? { authorizer: cognitoOverride } : {}),
     ...(issuer !== undefined && audience !== undefined
       ? { authorizer: { kind: 'jwt', issuer, audience } }
       : {}),

@@ -138,7 +138,7 @@ export class PaymentsApiStack extends Stack {
       etpay: secretsmanager.Secret.fromSecretNameV2(this, 'EtpaySecret', secretName(stage, 'etpay')),
     };
 
-    const clinicAuth = new ClinicAuthorizer(this, 'ClinicAuth', { stage, config: config.authorizer });
+    const clinicAuth = new ClinicAuthorizer(this, 'ClinicAuth', { stage, config: config.authorizer, clinicOrigins: config.corsOrigins });
     this.api = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName: `clinic-payments-${stage}`,
       description: `Clinic payments API (${stage})`,
@@ -186,6 +186,7 @@ export class PaymentsApiStack extends Stack {
       });
       if (spec.secret !== undefined) secrets[spec.secret].grantRead(fn.role);
       if (spec.table) table.grantItemActions(fn.role, spec.table);
+      if (spec.index) table.grantIndexActions(fn.role, spec.index);
       monitored.push({ name, function: fn.function, route: routes });
 
       const integration = new HttpLambdaIntegration(`Integration-${name}`, fn.function);
@@ -194,7 +195,10 @@ export class PaymentsApiStack extends Stack {
           path: route.path,
           methods: [apigwv2.HttpMethod[route.method]],
           integration,
-          ...(spec.public === true ? { authorizer: new apigwv2.HttpNoneAuthorizer() } : {}),
+          // A clinic route requires its scope (contract v1.1); a provider route has no clinic authorizer.
+          ...(spec.public === true
+            ? { authorizer: new apigwv2.HttpNoneAuthorizer() }
+            : { authorizationScopes: [clinicAuth.scopeFor(route.method)] }),
         });
         if (spec.public !== true) continue;
         for (const r of added) {
@@ -220,6 +224,10 @@ export class PaymentsApiStack extends Stack {
     if (clinicAuth.userPool !== undefined && clinicAuth.userPoolClient !== undefined) {
       new CfnOutput(this, 'UserPoolId', { value: clinicAuth.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: clinicAuth.userPoolClient.userPoolClientId });
+    }
+    if (clinicAuth.domain !== undefined) {
+      // Where clinic servers get tokens (client credentials) and people sign in (authorization code + PKCE).
+      new CfnOutput(this, 'OAuthBaseUrl', { value: clinicAuth.domain.baseUrl() });
     }
   }
 }

@@ -60,6 +60,19 @@ export const validateStageConfig = (config: StageConfig): void => {
   if (authorizer === undefined && production) {
     problems.push('production needs an authorizer: the clinic IdP (jwt issuer + audience) or the explicit cognito-user-pool opt-in');
   }
+  if (authorizer?.kind === 'cognito-user-pool') {
+    const names = (authorizer.clients ?? []).map((client) => client.name);
+    if (new Set(names).size !== names.length) problems.push('authorizer.clients: two app clients share a name');
+    for (const client of authorizer.clients ?? []) {
+      if (!/^[\w+=,.@-]{1,128}$/.test(client.name)) problems.push(`authorizer.clients: "${client.name}" is not a valid app client name`);
+      if (client.kind !== 'browser') continue;
+      if (client.callbackUrls.length === 0) problems.push(`authorizer.clients: browser client "${client.name}" has no callbackUrls`);
+      for (const url of [...client.callbackUrls, ...(client.logoutUrls ?? [])]) {
+        const local = !production && /^http:\/\/localhost(:\d+)?\//.test(url);
+        if (!isHttpsUrl(url) && !local) problems.push(`authorizer.clients: "${url}" must be https (http://localhost only in staging)`);
+      }
+    }
+  }
   if (authorizer?.kind === 'jwt') {
     if (!isHttpsUrl(authorizer.issuer)) problems.push(`authorizer.issuer "${authorizer.issuer}" is not an https URL`);
     if (authorizer.audience.length === 0) problems.push('authorizer.audience is empty');

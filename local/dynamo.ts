@@ -38,9 +38,7 @@ export const startLocalDynamo = async (host = '127.0.0.1'): Promise<LocalDynamo>
   });
   try {
     // TTL is not emulated; the state code already treats an expired item as absent when it reads it.
-    await client.send(
-      new CreateTableCommand(paymentsTableDefinition(LOCAL_PAYMENTS_TABLE)),
-    );
+    await client.send(new CreateTableCommand(paymentsTableDefinition(LOCAL_PAYMENTS_TABLE)));
   } finally {
     client.destroy();
   }

@@ -13,6 +13,7 @@ import { createEtpaySessionBody, createEtpaySessionResponse } from '#shared/rout
 import { createOrderBody, createOrderHeaders, createOrderResponse } from '#shared/routes/create-order/schema.ts';
 import { createWidgetSessionBody, createWidgetSessionResponse } from '#shared/routes/create-widget-session/schema.ts';
 import { getPaymentStatusPath, getPaymentStatusResponse } from '#shared/routes/get-payment-status/schema.ts';
+import { listPaymentsQuery, listPaymentsResponse } from '#shared/routes/list-payments/schema.ts';
 import { receiveEtpayNotificationBody, receiveEtpayNotificationResponse } from '#shared/routes/receive-etpay-notification/schema.ts';
 import { receiveSkipPayWebhookHeaders, receiveSkipPayWebhookResponse } from '#shared/routes/receive-skippay-webhook/schema.ts';
 
@@ -27,6 +28,8 @@ export interface OperationDoc {
   headers?: z.ZodMiniType;
   /** The handler's path-parameter schema: an object with one property per `{name}` of its routes. */
   path?: z.ZodMiniType;
+  /** The handler's query-parameter schema. */
+  query?: z.ZodMiniType;
   /** The route's declared success answer and what it means. */
   success: RouteResponse & { description: string };
   /** Codes this route can answer beyond those its shape implies (see `errorCodesOf` in openapi.ts). */
@@ -88,19 +91,20 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
   'create-etpay-session': {
     summary: 'Initialise an ETpay bank-transfer session',
     description:
-      'Opens the session with the merchant\'s credentials. Return URLs must be https on an origin the stage allows. `payment_url` is present where the stage has a payment page URL; redirect the payer there.',
+      'Opens the session with the merchant\'s credentials, for the caller\'s order `merchant_order_id`: the order keeps the first session\'s `order_amount`; another amount is `409 ORDER_CONFLICT`, a paid order `409 ORDER_ALREADY_PAID`, and nothing is sent to ETpay then. Return URLs must be https on an origin the stage allows. `payment_url` is present where the stage has a payment page URL; redirect the payer there.',
     tag: 'ETpay',
     body: createEtpaySessionBody,
     success: { ...createEtpaySessionResponse, description: 'The session; its signature token stays on the server.' },
-    extraErrors: [],
+    extraErrors: ['ORDER_CONFLICT', 'ORDER_ALREADY_PAID'],
   },
   'confirm-etpay-payment': {
     summary: 'Verify the payment result the payer brought back from ETpay',
-    description: 'Send the `jwt` query parameter ETpay added to the return URL. `paid` is true only for `payment_status` "success".',
+    description:
+      'Send the `jwt` query parameter ETpay added to the return URL. Only the session\'s owner gets an answer (anyone else `404`). `paid` is true only when the order is paid: a successful payment of exactly the order\'s amount; `status` is the order\'s.',
     tag: 'ETpay',
     body: confirmEtpayPaymentBody,
     success: { ...confirmEtpayPaymentResponse, description: 'The verified result.' },
-    extraErrors: ['INVALID_SIGNATURE'],
+    extraErrors: ['INVALID_SIGNATURE', 'NOT_FOUND'],
   },
   'receive-etpay-notification': {
     summary: 'ETpay\'s payment notification (called by ETpay)',
@@ -121,11 +125,21 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
     extraErrors: ['INVALID_SIGNATURE'],
   },
   'get-payment-status': {
-    summary: 'The latest known state of a payment',
-    description: 'From the provider notifications and confirmations recorded so far.',
+    summary: 'The state of one of the caller\'s orders',
+    description:
+      'Known from the order\'s creation on. `status` is `pending` (no final result yet), `paid` (a successful payment of exactly `amount`; never goes back), `failed` (the last attempt failed or was cancelled; a new one may follow) or `needs_review` (money moved, not the right amount). `provider_status` is the provider\'s own word. Another clinic\'s order is `404`, exactly like an unknown one.',
     tag: 'Payment state',
     path: getPaymentStatusPath,
-    success: { ...getPaymentStatusResponse, description: 'The latest state.' },
+    success: { ...getPaymentStatusResponse, description: 'The order.' },
     extraErrors: ['NOT_FOUND'],
+  },
+  'list-payments': {
+    summary: 'The caller\'s orders, newest first',
+    description:
+      'For the daily reconciliation: the caller\'s own orders created in `[from, to)` (ISO 8601 with a time zone, at most 31 days apart; by default the last 31 days), optionally of one `provider` or `status`, `limit` 1–100 (default 50) per page. While more exist the answer carries `next_cursor`: pass it back as `cursor` with the same filters.',
+    tag: 'Payment state',
+    query: listPaymentsQuery,
+    success: { ...listPaymentsResponse, description: 'One page of orders, each shaped like the single read.' },
+    extraErrors: [],
   },
 };

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
-import { FUNCTIONS, type FunctionName, type FunctionSpec, type RouteSpec } from '#shared/catalog.ts';
+import { CLINIC_SCOPES, FUNCTIONS, requiredScope, RESOURCE_SERVER, type FunctionName, type FunctionSpec, type RouteSpec } from '#shared/catalog.ts';
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors.ts';
 import { errorBody, FIELD_DOCS, OPERATIONS, type OperationDoc } from './openapi-operations.ts';
 
@@ -44,8 +44,11 @@ const UPSTREAM_CODES: ErrorCode[] = ['UPSTREAM_REJECTED', 'UPSTREAM_AUTH_FAILED'
 export const errorCodesOf = (route: RouteSpec, spec: FunctionSpec, doc: OperationDoc): ErrorCode[] => {
   const codes = new Set<ErrorCode>(['CONFIGURATION_ERROR', 'INTERNAL_ERROR', ...doc.extraErrors]);
   if (route.method === 'POST') for (const code of ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE'] as const) codes.add(code);
-  if (doc.body || doc.headers || doc.path) codes.add('VALIDATION_ERROR');
-  if (!spec.public) codes.add('UNAUTHORIZED');
+  if (doc.body || doc.headers || doc.path || doc.query) codes.add('VALIDATION_ERROR');
+  if (!spec.public) {
+    codes.add('UNAUTHORIZED');
+    codes.add('FORBIDDEN');
+  }
   // Our own AWS dependencies: a secret to read or the payments table (shared/aws/dependency.ts).
   if (spec.secret || spec.table) codes.add('DEPENDENCY_UNAVAILABLE');
   if (spec.settings.some((setting) => PROVIDER_SETTINGS.includes(setting))) for (const code of UPSTREAM_CODES) codes.add(code);
@@ -84,7 +87,14 @@ const parametersOf = (route: RouteSpec, doc: OperationDoc): Json[] => {
     required: required.has(name),
     schema,
   }));
-  return [...pathParams, ...headerParams];
+  const query = doc.query ? jsonSchemaOf(doc.query, 'input') : undefined;
+  const queryParams = Object.entries((query?.properties ?? {}) as Record<string, Json>).map(([name, schema]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema,
+  }));
+  return [...pathParams, ...queryParams, ...headerParams];
 };
 
 const operationOf = (name: FunctionName, route: RouteSpec, spec: FunctionSpec, multiRoute: boolean): Json => {
@@ -98,7 +108,7 @@ const operationOf = (name: FunctionName, route: RouteSpec, spec: FunctionSpec, m
     description: doc.description,
     tags: [doc.tag],
     'x-function': name,
-    security: spec.public ? [] : [{ clinicJwt: [] }],
+    security: spec.public ? [] : [{ clinicOAuth: [requiredScope(route)] }],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(bodySchema ? { requestBody: { required: true, content: { 'application/json': { schema: bodySchema } } } } : {}),
     responses: {
@@ -146,7 +156,20 @@ export const buildOpenApiDocument = (): Json => {
       schemas,
       headers: { RequestId: { description: 'API Gateway\'s request id: quote it when reporting a problem.', schema: { type: 'string' } } },
       securitySchemes: {
-        clinicJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The clinic\'s JWT, checked by API Gateway in the stages (not by `npm start`).' },
+        clinicOAuth: {
+          type: 'oauth2',
+          description:
+            'An access token (JWT) from the stage\'s issuer, sent as `Authorization: Bearer …`. Checked by API Gateway in the stages and by `npm start` locally (README, Authenticating). The token URL is the stage\'s (Cognito domain `/oauth2/token`; locally `/oauth2/token`).',
+          flows: {
+            clientCredentials: {
+              tokenUrl: '/oauth2/token',
+              scopes: {
+                [`${RESOURCE_SERVER}/${CLINIC_SCOPES.write}`]: 'Every POST clinic route: create orders, sessions, confirmations.',
+                [`${RESOURCE_SERVER}/${CLINIC_SCOPES.read}`]: 'Every GET route: read and list the caller\'s payments.',
+              },
+            },
+          },
+        },
       },
     },
   };

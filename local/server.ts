@@ -1,15 +1,18 @@
 // `npm start`: the whole API on http://127.0.0.1:${PORT:-3000}, run by the same handler modules as Lambda,
 // behind an API Gateway stand-in (routes from the catalog, CORS from the stack's rule, payload 2.0
 // events), with the provider sandbox, Secrets Manager, DynamoDB and EventBridge stand-ins on loopback, the
-// demo clinic page at /, the OpenAPI document at /openapi.json, and local-only `GET /__events` and
-// `POST /__sandbox/…` for the demo page (dev-routes.ts). Ctrl-C or SIGTERM stops all of it.
+// demo clinic page at /, the OpenAPI document at /openapi.json (rendered at /docs), and local-only
+// `GET /__events` and `POST /__sandbox/…` for the demo page (dev-routes.ts). A local token issuer
+// (local/auth.ts) serves POST /oauth2/token and /.well-known/jwks.json, and every clinic route is authorized
+// as API Gateway's JWT authorizer would before its function runs. Ctrl-C or SIGTERM stops all of it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { FUNCTIONS } from '#shared/catalog.ts';
+import { FUNCTIONS, requiredScope, type FunctionSpec } from '#shared/catalog.ts';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { resetSettingsCache } from '#shared/config/settings.ts';
 import { ApiError } from '#shared/errors.ts';
 import { errorResponse } from '#shared/http/response.ts';
+import { DEMO_CLINICS, startLocalIssuer, type LocalIssuer } from './auth.ts';
 import { isPreflight, preflightHeaders, responseCorsHeaders, withoutCorsHeaders } from './cors.ts';
 import { demoFile, isDemoFile } from './demo-page.ts';
 import { devAnswer } from './dev-routes.ts';
@@ -34,8 +37,17 @@ export interface LocalServer {
   origin: string;
   routes: readonly LocalRoute[];
   standIns: StandIns;
+  issuer: LocalIssuer;
   close(): Promise<void>;
 }
+
+/**
+ * The demo page's "clinic server": `/demo-clinic/v1/…` is forwarded to `/v1/…` with an access token this
+ * server got for clinica-demo-a with its client credentials. The browser never sees a client secret, nor
+ * the token: it is the server-side shape a clinic should copy (README, Authenticating).
+ */
+export const DEMO_CLINIC_PREFIX = '/demo-clinic';
+const DEMO_CLINIC = DEMO_CLINICS[0];
 
 /** Lambda's invocation payload limit: anything larger never reaches a function. */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -68,13 +80,33 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
   const cors: { allowOrigins: string[] } = { allowOrigins: [] };
   let widgetOrigin = '';
   let openapi: string | undefined;
+  let issuer: LocalIssuer | undefined;
+  let demoToken: { value: string; renewAt: number } | undefined;
+  const demoClinicToken = async (auth: LocalIssuer): Promise<string> => {
+    if (!demoToken || demoToken.renewAt <= Date.now()) {
+      const answer = await auth.issue(DEMO_CLINIC.clientId, DEMO_CLINIC.clientSecret);
+      const { access_token: value, expires_in: expiresIn } = answer.body as { access_token: string; expires_in: number };
+      demoToken = { value, renewAt: Date.now() + (expiresIn - 60) * 1000 };
+    }
+    return demoToken.value;
+  };
   // Requests that arrive while the stage is still starting wait for it rather than fail.
   const { promise: whenReady, resolve: ready } = Promise.withResolvers<void>();
 
   const invoke = async (request: LocalRequest, route: LocalRoute, pathParameters: Record<string, string> | undefined, requestId: string) => {
     const handler = handlers.get(route.functionName);
-    if (!handler) return contractError(new ApiError('INTERNAL_ERROR'), requestId);
+    if (!handler || !issuer) return contractError(new ApiError('INTERNAL_ERROR'), requestId);
     const event = httpApiEvent(request, { routeKey: route.routeKey, pathParameters }, requestId);
+    // API Gateway's JWT authorizer, before the function: provider routes are public, as in the stages.
+    const spec: FunctionSpec | undefined = (FUNCTIONS as Readonly<Record<string, FunctionSpec>>)[route.functionName];
+    if (spec?.public !== true) {
+      try {
+        const caller = await issuer.authorize(request.headers.authorization, requiredScope(route));
+        (event.requestContext as unknown as Record<string, unknown>).authorizer = { jwt: { claims: caller.claims, scopes: caller.scopes } };
+      } catch (error) {
+        return contractError(error instanceof ApiError ? error : new ApiError('UNAUTHORIZED'), requestId);
+      }
+    }
     try {
       return toHttpAnswer(await handler(event, lambdaContext(`clinic-payments-local-${route.functionName}`)));
     } catch (error) {
@@ -98,6 +130,23 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
     }
     const body = await readBody(req);
     const corsHeaders = responseCorsHeaders(headers, cors);
+    if (issuer && method === 'POST' && url.pathname === '/oauth2/token') {
+      const answer = body === undefined ? { status: 413, body: { error: 'invalid_request' } } : await issuer.token(headers, body);
+      writeAnswer(res, {
+        status: answer.status,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...corsHeaders },
+        body: Buffer.from(JSON.stringify(answer.body)),
+      });
+      return;
+    }
+    if (issuer && method === 'GET' && url.pathname === '/.well-known/jwks.json') {
+      writeAnswer(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...corsHeaders }, body: Buffer.from(JSON.stringify(issuer.jwks)) });
+      return;
+    }
+    if (issuer && url.pathname.startsWith(`${DEMO_CLINIC_PREFIX}/v1/`)) {
+      url.pathname = url.pathname.slice(DEMO_CLINIC_PREFIX.length);
+      headers.authorization = `Bearer ${await demoClinicToken(issuer)}`;
+    }
     if (method === 'GET' && isDemoFile(url.pathname)) {
       const file = await demoFile(url.pathname, widgetOrigin);
       if (file) {
@@ -127,7 +176,7 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
         : !match
           ? contractError(new ApiError('NOT_FOUND'), requestId)
           : await invoke(
-              { method, target: req.url ?? '/', headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
+              { method, target: `${url.pathname}${url.search}`, headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' },
               match.route,
               match.pathParameters,
               requestId,
@@ -154,6 +203,7 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
     cors.allowOrigins = [...demoOrigins, ...(options.clinicOrigins ?? [])];
 
     standIns = await startStandIns(host);
+    issuer = await startLocalIssuer(origin);
     widgetOrigin = new URL(standIns.sandbox.spotWidgetUrl).origin;
     restoreEnvironment = applyEnvironment(localStageEnvironment(standIns, origin, cors.allowOrigins));
     // Each start is a fresh set of containers: nothing read under a previous run's URLs survives.
@@ -179,7 +229,7 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
         restoreEnvironment();
         running = false;
       })());
-    return { origin, routes, standIns: started, close };
+    return { origin, routes, standIns: started, issuer, close };
   } catch (error) {
     server.closeAllConnections();
     server.close();
@@ -194,10 +244,13 @@ const printBanner = (server: LocalServer): void => {
   const { sandbox } = server.standIns;
   const lines = [
     '',
-    'clinic-payments-api · stage local · no clinic credential needed (the JWT authorizer is API Gateway\'s)',
+    'clinic-payments-api · stage local · clinic routes need a Bearer token (README, Authenticating)',
     `  API        ${server.origin}/v1/…`,
     `  Demo page  ${server.origin}/`,
     `  OpenAPI    ${server.origin}/openapi.json  (rendered at ${server.origin}/docs)`,
+    `  Tokens     POST ${server.origin}/oauth2/token (client credentials), JWKS ${server.origin}/.well-known/jwks.json`,
+    ...DEMO_CLINICS.map((clinic) => `             demo clinic ${clinic.clientId} / ${clinic.clientSecret}  scopes ${clinic.scopes.join(' ')}`),
+    `  Demo clinic server  ${server.origin}${DEMO_CLINIC_PREFIX}/v1/…  (holds clinica-demo-a's credentials; the demo page calls it)`,
     `  Sandbox    ${sandbox.origin}  (SkipPay ${sandbox.skippayApiUrl}, Spot ${sandbox.spotWidgetUrl}, ETpay ${sandbox.etpayApiUrl})`,
     `  Stand-ins  Secrets Manager ${server.standIns.secretsManager.endpoint}, DynamoDB (dynalite, in memory) ${server.standIns.dynamo.endpoint} table ${server.standIns.dynamo.tableName}`,
     `             EventBridge ${server.standIns.eventBridge.endpoint} bus ${LOCAL_EVENT_BUS}; events received: GET ${server.origin}/__events`,

@@ -23,8 +23,16 @@ export type SecretName = 'skip' | 'etpay';
 /** The setting that names each secret's Secrets Manager id: a function with a `secret` lists it. */
 export const SECRET_ID_SETTING = { skip: 'SKIP_SECRET_ID', etpay: 'ETPAY_SECRET_ID' } as const satisfies Record<SecretName, SettingName>;
 
-/** Single-item DynamoDB actions on the payments table (no scans or queries anywhere). */
+/** DynamoDB actions on the payments table: single items, and Query on its index only (never a scan). */
 export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type IndexAction = 'Query';
+
+/** The stage issuer's resource server and its two scopes (contract v1.1): POST routes write, GET routes read. */
+export const RESOURCE_SERVER = 'clinic-payments';
+export const CLINIC_SCOPES = { write: 'payments.write', read: 'payments.read' } as const;
+/** The scope a clinic route requires, as it appears in a token's `scope` claim. */
+export const requiredScope = (route: { method: string }): string =>
+  `${RESOURCE_SERVER}/${route.method === 'GET' ? CLINIC_SCOPES.read : CLINIC_SCOPES.write}`;
 
 /** One API Gateway route: `${method} ${path}` is its route key. */
 export interface RouteSpec {
@@ -46,6 +54,8 @@ export interface FunctionSpec {
   settings: readonly SettingName[];
   /** What it does on the payments table (PAYMENTS_TABLE): its role is granted exactly these. */
   table?: readonly TableAction[];
+  /** What it does on the table's orders-by-owner index: granted on the index ARN only. */
+  index?: readonly IndexAction[];
   /** Called by a provider, not by a clinic frontend: no clinic authorizer. */
   public?: boolean;
 }
@@ -57,7 +67,8 @@ export const FUNCTIONS = {
     secret: 'skip',
     // PAYMENTS_TABLE: Idempotency-Key records (shared/state/idempotency.ts).
     settings: ['STAGE', 'SKIPPAY_API_URL', 'SKIP_SECRET_ID', 'UPSTREAM_TIMEOUT_MS', 'PAYMENTS_TABLE'],
-    // Powertools Idempotency: conditional put (in progress), get (replay), update (done), delete (failed).
+    // Powertools Idempotency: conditional put (in progress), get (replay), update (done), delete (failed);
+    // the order and its attempt: conditional puts and a read-modify-write of the order.
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
   },
   'create-widget-session': {
@@ -80,13 +91,15 @@ export const FUNCTIONS = {
       'UPSTREAM_TIMEOUT_MS',
       'PAYMENTS_TABLE',
     ],
-    table: ['PutItem'], // the session record
+    // The order (conditional put, read for the amount rule, versioned rewrite) and the session attempt.
+    table: ['GetItem', 'PutItem'],
   },
   'confirm-etpay-payment': {
     routes: [{ method: 'POST', path: '/v1/etpay/confirmations' }],
     provider: 'etpay',
     settings: ['STAGE', 'PAYMENTS_TABLE'],
-    // Reads the session; writes the result once (deleted again if the state update after it fails).
+    // Reads the session; writes the result once (deleted again if the state update after it fails) and
+    // moves the attempt and its order (versioned rewrites).
     table: ['GetItem', 'PutItem', 'DeleteItem'],
   },
   'receive-etpay-notification': {
@@ -102,7 +115,8 @@ export const FUNCTIONS = {
     // For SKIPPAY_WEBHOOK_SECRET only; the route fails closed without it.
     secret: 'skip',
     settings: ['STAGE', 'SKIP_SECRET_ID', 'PAYMENTS_TABLE'],
-    table: ['PutItem', 'DeleteItem'],
+    // The raw event once; then the attempt (read) and its order (versioned rewrites).
+    table: ['GetItem', 'PutItem', 'DeleteItem'],
     public: true,
   },
   'get-payment-status': {
@@ -112,6 +126,12 @@ export const FUNCTIONS = {
     ],
     settings: ['STAGE', 'PAYMENTS_TABLE'],
     table: ['GetItem'],
+  },
+  'list-payments': {
+    routes: [{ method: 'GET', path: '/v1/payments' }],
+    settings: ['STAGE', 'PAYMENTS_TABLE'],
+    // The owner's orders through the orders-by-owner index; nothing on the table itself.
+    index: ['Query'],
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -23,6 +23,7 @@ export const ALARM_SLUGS = [
   'function-throttles',
   'api-5xx',
   'api-latency-p99',
+  'payment-needs-review',
 ] as const;
 export type AlarmSlug = (typeof ALARM_SLUGS)[number];
 
@@ -144,6 +145,17 @@ export class PaymentsAlarms extends Construct {
         what: `A function calling ${provider} found its settings or secret missing, malformed or of the wrong stage; nothing was sent to ${provider}.`,
         impact: `${PROVIDER_IMPACT[provider]}, on every request, until it is fixed.`,
         firstStep: `First: check the stage's Secrets Manager secret (name in the function's *_SECRET_ID) for the contract's JSON keys and ${stage === 'production' ? '*_live_*' : '*_test_*'} keys.`,
+      });
+      // Only the payment providers record results; the widget backend moves no money.
+      if (provider === 'skip-backend') continue;
+      this.add({
+        slug: 'payment-needs-review',
+        subject: provider,
+        metric: custom(MetricName.PaymentNeedsReview),
+        threshold: 1,
+        what: `${provider} reported a successful payment of another amount than its order's: the order is needs_review, not paid.`,
+        impact: 'A patient paid, but not the amount of the order: patients see their order unpaid and the money must be reconciled (refund or top-up).',
+        firstStep: "First: find the order in the function's log line ('payment of another amount'), list it with GET /v1/payments?status=needs_review as its clinic, and reconcile with the provider's back office.",
       });
     }
 

@@ -1,13 +1,13 @@
-// The stage's payment-state table (idempotency records, ETpay sessions, provider events, latest states),
-// built from the key design in shared/state/keys.ts so the code and the table cannot disagree.
+// The stage's payment-state table (idempotency records, orders, attempts, provider events) and its one
+// index (an owner's orders by creation time), built from the key design in shared/state/keys.ts so the
+// code and the table cannot disagree.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '../../shared/state/keys.ts';
-import type { TableAction } from '../../shared/catalog.ts';
+import { ORDERS_BY_OWNER_INDEX, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '../../shared/state/keys.ts';
+import type { IndexAction, TableAction } from '../../shared/catalog.ts';
 import type { DeployStage } from '../config.ts';
-
 
 export class PaymentsTable extends Construct {
   readonly table: dynamodb.Table;
@@ -25,10 +25,26 @@ export class PaymentsTable extends Construct {
       deletionProtection: production,
       removalPolicy: production ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // Sparse: only order items carry its keys. ALL, because each listed order is answered whole.
+    this.table.addGlobalSecondaryIndex({
+      indexName: ORDERS_BY_OWNER_INDEX.name,
+      partitionKey: { name: ORDERS_BY_OWNER_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: ORDERS_BY_OWNER_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
   }
 
-  /** Exactly the single-item actions a function's catalog entry declares; never scans or queries. */
+  /**
+   * Exactly the item actions a function's catalog entry declares, on the table's ARN only. Not
+   * `Table.grant`: with an index it adds `<table>/index/*` to every grant.
+   */
   grantItemActions(grantee: iam.IGrantable, actions: readonly TableAction[]): void {
-    this.table.grant(grantee, ...actions.map((action) => `dynamodb:${action}`));
+    iam.Grant.addToPrincipal({ grantee, actions: actions.map((action) => `dynamodb:${action}`), resourceArns: [this.table.tableArn] });
+  }
+
+  /** The index actions a function declares, on that one index's ARN: never the table, never a scan. */
+  grantIndexActions(grantee: iam.IGrantable, actions: readonly IndexAction[]): void {
+    const indexArn = `${this.table.tableArn}/index/${ORDERS_BY_OWNER_INDEX.name}`;
+    iam.Grant.addToPrincipal({ grantee, actions: actions.map((action) => `dynamodb:${action}`), resourceArns: [indexArn] });
   }
 }

@@ -19,10 +19,13 @@
     }
   }
 
+  // The page calls the demo "clinic server" (/demo-clinic/…), which holds the clinic's client credentials
+  // and adds the access token: a browser never sees a client secret (README, Authenticating).
+  const CLINIC_SERVER = '/demo-clinic';
   const call = async (step, method, path, body) => {
     let response;
     try {
-      response = await fetch(path, {
+      response = await fetch(`${CLINIC_SERVER}${path}`, {
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -72,3 +72,9 @@ export const hasVisibleCharacter = (text: string): boolean => VISIBLE.test(text.
 export const personNameSchema = safeTextSchema(1, 100).check(
   z.refine((text: string) => text.length === 0 || hasVisibleCharacter(text), { error: 'must contain a visible letter' }),
 );
+// For the OpenAPI document: safeTextPattern plus a lookahead for one visible character (VISIBLE, not a filler).
+z.globalRegistry.add(personNameSchema, {
+  pattern: `^(?=[\\s\\S]*(?![\\u115F\\u1160\\u3164\\uFFA0])[\\p{L}\\p{N}\\p{S}])${safeTextPattern(1, 100).slice(1)}`,
+  description:
+    '1 to 100 characters (Unicode code points, after trimming and NFC normalisation); no control, line-separator or bidi-control characters; at least one visible letter, digit or symbol.',
+});

@@ -1,7 +1,8 @@
 // A route is one schema, one domain call and this wiring. Handlers in functions/ only call one of the
 // builders: jsonRoute (a JSON object body), rawBodyRoute (the body's exact bytes, for signed provider
-// webhooks) or getRoute (validated path parameters). All three share contractEdge and its one error handler,
-// and hand the domain call what every route needs: its settings, its secret, its time budget, its caller.
+// webhooks) or getRoute (validated path and query parameters). All three share contractEdge and its one error
+// handler; a clinic route then fails closed without verified claims (owner.ts). Each hands the domain call
+// what every route needs: its settings, its secret, its time budget, its caller (the owner).
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { Context } from 'aws-lambda';
@@ -17,6 +18,7 @@ import type { CallBudget } from '../providers/http-client.ts';
 import type { Provider } from '../providers/provider.ts';
 import { bodyGuard, requireJsonObject } from './body-guard.ts';
 import { contractEdge, type HttpEvent, type HttpResult } from './edge.ts';
+import { ownerOf, requireOwner, requireVerifiedOwner } from './owner.ts';
 import { jsonResponse, type RouteResponse, type RouteResult } from './response.ts';
 import { invalidRequest } from './validation.ts';
 
@@ -24,6 +26,8 @@ type SpecOf<F extends FunctionName> = (typeof FUNCTIONS)[F];
 type SettingsOf<F extends FunctionName> = Settings<SpecOf<F>['settings'][number]>;
 /** The catalog's `secret` of the function; `never` for a function that has none. */
 type SecretOf<F extends FunctionName> = SpecOf<F> extends { secret: infer S extends SecretName } ? SecretValues[S] : never;
+/** A clinic route always has its owner (it answered 401 otherwise); a provider's (`public`) route has none. */
+type CallerOf<F extends FunctionName> = SpecOf<F> extends { public: true } ? undefined : string;
 
 /**
  * Secrets Manager access (shared/config/secrets.ts), handed in by the handlers of functions with a catalog
@@ -38,8 +42,8 @@ export interface RouteContext<F extends FunctionName, H = unknown> {
   secret: () => Promise<SecretOf<F>>;
   /** For every provider call: UPSTREAM_TIMEOUT_MS, and the invocation's deadline (request-scope.ts). */
   budget: CallBudget;
-  /** The authenticated caller (`iss|sub` of the clinic JWT), where API Gateway's authorizer ran. */
-  caller: string | undefined;
+  /** The owner (shared/http/owner.ts), on clinic routes: they answer 401 before this without one. */
+  caller: CallerOf<F>;
   lambdaContext: Context;
 }
 
@@ -66,23 +70,14 @@ export interface RawBodyRouteDefinition<F extends FunctionName, H extends z.ZodM
   handle: (raw: Buffer, ctx: RouteContext<F, z.output<H>>) => Promise<RouteResult<R>>;
 }
 
-export interface GetRouteDefinition<F extends FunctionName, P extends z.ZodMiniType, R extends RouteResponse> extends RouteBase<F, R> {
+export interface GetRouteDefinition<F extends FunctionName, P extends z.ZodMiniType, Q extends z.ZodMiniType, R extends RouteResponse>
+  extends RouteBase<F, R> {
   /** Validated `event.pathParameters`, reported under `path.*`. */
   path: P;
-  handle: (params: z.output<P>, ctx: RouteContext<F>) => Promise<RouteResult<R>>;
+  /** Validated `event.queryStringParameters`, reported under `query.*`. */
+  query?: Q;
+  handle: (params: z.output<P>, ctx: RouteContext<F>, query: z.output<Q>) => Promise<RouteResult<R>>;
 }
-
-const claimOf = (claims: Record<string, unknown> | undefined, name: string): string | undefined => {
-  const value = claims?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-};
-
-/** HTTP API's JWT authorizer puts the verified claims at requestContext.authorizer.jwt.claims. */
-const callerOf = (event: HttpEvent): string | undefined => {
-  const claims = event.requestContext?.authorizer?.jwt?.claims;
-  const subject = claimOf(claims, 'sub') ?? claimOf(claims, 'client_id');
-  return subject === undefined ? undefined : `${claimOf(claims, 'iss') ?? ''}|${subject}`;
-};
 
 /** The provider a CONFIGURATION_ERROR is counted under: the matched route's, else the function's. */
 const providerOf =
@@ -90,8 +85,11 @@ const providerOf =
   (event: HttpEvent): Provider | undefined =>
     spec.routes.find((route) => routeKey(route) === event.routeKey)?.provider ?? spec.provider;
 
-/** The middleware every route starts with. */
-const edge = (spec: FunctionSpec) => middy<HttpEvent, HttpResult>().use(contractEdge(providerOf(spec)));
+/** The middleware every route starts with; a clinic route then fails closed without verified claims. */
+const edge = (spec: FunctionSpec) => {
+  const chain = middy<HttpEvent, HttpResult>().use(contractEdge(providerOf(spec)));
+  return spec.public === true ? chain : chain.use(requireVerifiedOwner());
+};
 
 const routeContext = <F extends FunctionName, H>(
   { name, secrets }: RouteBase<F, RouteResponse>,
@@ -116,7 +114,8 @@ const routeContext = <F extends FunctionName, H>(
       timeoutMs: settings.UPSTREAM_TIMEOUT_MS ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
       deadline: scope.deadline,
     },
-    caller: callerOf(event),
+    // requireVerifiedOwner already ran on a clinic route; requireOwner here is what types it a string.
+    caller: (spec.public === true ? undefined : requireOwner(ownerOf(event))) as CallerOf<F>,
     lambdaContext: context,
   };
 };
@@ -158,13 +157,18 @@ export const rawBodyRoute = <F extends FunctionName, H extends z.ZodMiniType, R 
       }),
   );
 
-/** A GET route: no body, validated path parameters. */
-export const getRoute = <F extends FunctionName, P extends z.ZodMiniType, R extends RouteResponse>(definition: GetRouteDefinition<F, P, R>) =>
+/** A GET route: no body, validated path (and query) parameters. */
+export const getRoute = <F extends FunctionName, P extends z.ZodMiniType, R extends RouteResponse, Q extends z.ZodMiniType = z.ZodMiniType>(
+  definition: GetRouteDefinition<F, P, Q, R>,
+) =>
   // What Lambda calls: the route's middy chain, inside the request's one log line.
   withRequestLog(
     edge(FUNCTIONS[definition.name]).handler(async (event, context) => {
       const path = definition.path.safeParse(event.pathParameters ?? {});
-      if (!path.success) throw invalidRequest([path, 'path']);
-      return jsonResponse(await definition.handle(path.data, routeContext(definition, event, context, undefined)));
+      const query = definition.query?.safeParse(event.queryStringParameters ?? {});
+      if (!path.success || query?.success === false) throw invalidRequest([path, 'path'], [query, 'query']);
+      // Without a query schema the route reads no query (Q's output is then `unknown`).
+      const ctx = routeContext(definition, event, context, undefined);
+      return jsonResponse(await definition.handle(path.data, ctx, query?.data as z.output<Q>));
     }),
   );

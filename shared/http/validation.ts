@@ -16,8 +16,8 @@ export const toDetails = (issues: readonly z.core.$ZodIssue[], prefix?: string):
     return [{ path: path.join('.') || '(body)', message: issue.message }];
   });
 
-/** A request part's validation: the body's issues sit at their own path, the others under `headers.`/`path.`. */
-export type CheckedPart = readonly [result: z.core.util.SafeParseResult<unknown> | undefined, part: 'body' | 'headers' | 'path'];
+/** A request part's validation: the body's issues sit at their own path, the others under `headers.`/`path.`/`query.`. */
+export type CheckedPart = readonly [result: z.core.util.SafeParseResult<unknown> | undefined, part: 'body' | 'headers' | 'path' | 'query'];
 
 /** One VALIDATION_ERROR listing every failing field of every part of the request, not just the first. */
 export const invalidRequest = (...parts: readonly CheckedPart[]): ApiError =>

@@ -22,6 +22,8 @@ export const MetricName = {
    * change itself stands). Counted under the payment's provider. Pages: clinics miss an event.
    */
   EventPublishFailed: 'EventPublishFailed',
+  /** A successful payment of another amount than its order's: money moved, order not paid. Pages. */
+  PaymentNeedsReview: 'PaymentNeedsReview',
 } as const;
 
 /** Metrics of a dependency (DependencyUnavailable, SecretServedStale): service, stage, dependency. */

@@ -40,6 +40,13 @@ export const reportUpstreamCall = (report: UpstreamReport): void => {
   scope.pending = report;
 };
 
+/**
+ * A metric counted deep in the core during a request (PaymentNeedsReview, in shared/state/orders.ts): it
+ * rides on the request's line like a provider call's report, or goes out at once outside a request.
+ */
+export const reportMetrics = (provider: Provider, metrics: readonly MetricEntry[]): void =>
+  reportUpstreamCall({ provider, fields: {}, metrics, level: 'info' });
+
 /** Metrics of the request itself (no provider call), counted under `provider`. */
 export interface RequestMetrics {
   provider: Provider;

@@ -25,6 +25,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context } from 'aws-lambda';
 import { ApiError, isApiError } from '../errors.ts';
 import type { JsonResult } from '../http/response.ts';
+import { requireOwner } from '../http/owner.ts';
 import { logger } from '../observability/logger.ts';
 import { itemId, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, RETENTION_SECONDS } from './keys.ts';
 import { dynamoClient } from './client.ts';
@@ -145,7 +146,9 @@ export const withIdempotencyKey = <B, C extends IdempotentContext, R extends Jso
     const { config, run } = idempotentFor(ctx.settings.PAYMENTS_TABLE);
     // Bounds the INPROGRESS lock to this invocation's lifetime.
     config.registerLambdaContext(ctx.lambdaContext);
-    const request: KeyedRequest<B, R> = { caller: ctx.caller ?? '', key, body };
+    // The caller is the verified owner (issue 17): one without an owner never reaches a key (the route
+    // answered 401 already; this is the backstop).
+    const request: KeyedRequest<B, R> = { caller: requireOwner(ctx.caller), key, body };
     try {
       return await run(request, ctx);
     } catch (error) {
@@ -155,7 +158,7 @@ export const withIdempotencyKey = <B, C extends IdempotentContext, R extends Jso
         await recordUncertainOutcome({
           table: ctx.settings.PAYMENTS_TABLE,
           functionName,
-          reference: naming.referenceOf(body, ctx.caller, key),
+          reference: naming.referenceOf(body, request.caller, key),
           keyHash: keyHashOf(request.caller, key),
           outcome,
           orderToken: request.produced ? naming.providerIdOf?.(request.produced) : undefined,

@@ -1,6 +1,6 @@
 // Reads and writes of the payment-state table (design in keys.ts). The client is built on first use, not
 // at import; the SDK honours AWS_ENDPOINT_URL_DYNAMODB and AWS_REGION by itself.
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ApiError, isApiError } from '../errors.ts';
 import { dynamoClient, resetDynamoClient } from './client.ts';
 import { PAYMENTS_TABLE_PARTITION_KEY as KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE as TTL } from './keys.ts';
@@ -90,6 +90,43 @@ export const deleteItem = async (table: string, id: string): Promise<void> => {
     await documentClient().send(new DeleteCommand({ TableName: table, Key: { [KEY]: id } }));
   } catch (error) {
     throw stateError('DeleteItem', error);
+  }
+};
+
+/**
+ * Writes a provider record once (its `id` says what it is) and applies its effects only on that first
+ * write: true then, false for a replay. If the effects fail, the record is removed again so the
+ * provider's retry is not mistaken for a replay.
+ */
+export const recordOnce = async (table: string, record: StateItem & { id: string }, effects: () => Promise<void>): Promise<boolean> => {
+  if (!(await putItemOnce(table, record))) return false;
+  try {
+    await effects();
+  } catch (error) {
+    await deleteItem(table, record.id).catch(() => undefined);
+    throw error;
+  }
+  return true;
+};
+
+/** The item's `version` is still `expected` (0: no item yet): optimistic concurrency for read-modify-write. */
+export const atVersion = (expected: number): WriteCondition =>
+  expected === 0
+    ? { expression: 'attribute_not_exists(#id)', names: { '#id': KEY } }
+    : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': expected } };
+
+export interface QueryPage {
+  items: StateItem[];
+  lastKey: StateItem | undefined;
+}
+
+/** One page of a Query (on an index, never a scan of the table). */
+export const queryItems = async (input: Omit<QueryCommandInput, 'TableName'> & { TableName: string }): Promise<QueryPage> => {
+  try {
+    const { Items = [], LastEvaluatedKey } = await documentClient().send(new QueryCommand(input));
+    return { items: Items, lastKey: LastEvaluatedKey };
+  } catch (error) {
+    throw stateError('Query', error);
   }
 };
 

@@ -7,6 +7,7 @@ import { SANDBOX_SKIP_SECRET, signSkipPayWebhook, type Sandbox } from '../../loc
 import type { TableAction } from '../../shared/catalog.ts';
 import { itemId, RETENTION_SECONDS } from '../../shared/state/keys.ts';
 import { signResult } from '../support/etpay-jwt.ts';
+import { CLINIC_A, ownerOfClaims } from '../support/lambda.ts';
 
 /** One request, as run.ts turns it into API Gateway's event (test/support/lambda.ts). */
 export interface Request {
@@ -55,7 +56,7 @@ const order = {
   provider: () => ({ status: 201, body: { hash: 'ord_benchBenchBench123', reference: 'OC-2024-000123', status: 'pending', total_amount: '50000' } }),
 };
 
-// The ETpay session create-etpay-session records (shared/etpay/session-store.ts), and the results that name it.
+// The ETpay session create-etpay-session records (an attempt: shared/state/orders.ts), and the results that name it.
 const ORDER_ID = 'OC-2024-000123';
 const ORDER_AMOUNT = 50_000;
 const SESSION_TOKEN = 'benchSessionToken0123456789';
@@ -64,15 +65,29 @@ const SIGNATURE_TOKEN = createHash('sha256').update('bench etpay session').diges
 const nowSeconds = Math.floor(Date.now() / 1000);
 const minuteAgo = new Date(Date.now() - 60_000).toISOString();
 
+// The bench's events carry the test clinic's verified claims (test/support/lambda.ts httpEvent).
+const BENCH_OWNER = ownerOfClaims(CLINIC_A);
 const etpaySession: Record<string, AttributeValue> = {
-  id: { S: itemId.etpaySession(SESSION_TOKEN) },
-  token: { S: SESSION_TOKEN },
+  id: { S: itemId.attempt('etpay', SESSION_TOKEN) },
+  provider: { S: 'etpay' },
+  provider_id: { S: SESSION_TOKEN },
+  owner: { S: BENCH_OWNER },
+  order: { S: itemId.order(BENCH_OWNER, 'etpay', ORDER_ID) },
+  order_id: { S: ORDER_ID },
+  amount: { N: String(ORDER_AMOUNT) },
+  status: { S: 'pending' },
   signature_token: { S: SIGNATURE_TOKEN },
-  merchant_order_id: { S: ORDER_ID },
-  order_amount: { N: String(ORDER_AMOUNT) },
   created_at: { S: minuteAgo },
-  expiration: { N: String(nowSeconds + RETENTION_SECONDS.etpaySession) },
+  updated_at: { S: minuteAgo },
+  version: { N: '1' },
+  expiration: { N: String(nowSeconds + RETENTION_SECONDS.etpayAttempt) },
 };
+
+/**
+ * In-process runs answer every GetItem alike (test/bench/in-process-http.ts), so the one item answered must
+ * read both as the session's attempt and as its order (an order also counts its `attempts`).
+ */
+const sessionAndOrder: Record<string, AttributeValue> = { ...etpaySession, attempts: { N: '1' } };
 
 /** A paid result, signed as ETpay (and local/sandbox/etpay.ts) signs it: a payment_token of its own per call. */
 const etpayResult = (unique: string): Promise<string> =>
@@ -81,11 +96,18 @@ const etpayResult = (unique: string): Promise<string> =>
     SIGNATURE_TOKEN,
   );
 
-/** The state a paid ETpay result leaves (shared/state/payment-state.ts), which GET /v1/payments answers with. */
+/** The order a paid ETpay result leaves (shared/state/orders.ts), which GET /v1/payments/etpay/{id} answers with. */
 const etpayOrderState: Record<string, AttributeValue> = {
-  id: { S: itemId.paymentState('etpay', ORDER_ID) },
-  status: { S: 'success' },
-  paid: { BOOL: true },
+  id: { S: itemId.order(BENCH_OWNER, 'etpay', ORDER_ID) },
+  owner: { S: BENCH_OWNER },
+  provider: { S: 'etpay' },
+  order_id: { S: ORDER_ID },
+  amount: { N: String(ORDER_AMOUNT) },
+  status: { S: 'paid' },
+  provider_status: { S: 'success' },
+  attempts: { N: '1' },
+  version: { N: '2' },
+  created_at: { S: minuteAgo },
   updated_at: { S: minuteAgo },
   expiration: { N: String(nowSeconds + RETENTION_SECONDS.paymentRecords) },
 };
@@ -126,7 +148,7 @@ export const WORKLOADS: Record<string, Workload[]> = {
     perCall: async (unique) => ({ body: { jwt: await etpayResult(unique) } }),
     status: 200,
     items: [etpaySession],
-    dynamo: { GetItem: { Item: etpaySession } },
+    dynamo: { GetItem: { Item: sessionAndOrder } },
   }],
   // ETpay's own notification of the same kind of result, as the sandbox delivers it.
   'receive-etpay-notification': [{
@@ -135,7 +157,7 @@ export const WORKLOADS: Record<string, Workload[]> = {
     perCall: async (unique) => ({ body: { payment: await etpayResult(unique) } }),
     status: 200,
     items: [etpaySession],
-    dynamo: { GetItem: { Item: etpaySession } },
+    dynamo: { GetItem: { Item: sessionAndOrder } },
   }],
   // SkipPay's order.paid, as the sandbox sends it (local/sandbox/spot.ts): a new event id per call, so each
   // is a first delivery (the event stored once, then the order's state), signed over its exact bytes.

@@ -39,11 +39,13 @@ const result = await handler(JSON.parse(process.env.EVENT), context);
 process.stdout.write('\\n@@' + JSON.stringify({ result, importMs: imported - started, firstCallMs: performance.now() - imported }) + '\\n');
 `;
 
-const invokeBundle = async (name: string, body: unknown) => {
+const invokeBundle = async (name: string, body: unknown, options: { claims?: null; routeKey?: string; query?: Record<string, string> } = {}) => {
+  const event = httpEvent({ body, claims: options.claims, routeKey: options.routeKey });
+  if (options.query) event.queryStringParameters = options.query;
   const env = {
     PATH: process.env.PATH,
     BUNDLE: join(outdir, name, 'index.mjs'),
-    EVENT: JSON.stringify(httpEvent({ body })),
+    EVENT: JSON.stringify(event),
     // Exactly what `npm start` gives the functions (local/stage.ts).
     ...localStageEnvironment(standIns, API_ORIGIN, [API_ORIGIN]),
   };
@@ -60,7 +62,22 @@ describe('deployable bundles', () => {
       expect(bytes, name).toBeGreaterThan(10_000);
       expect(bytes, name).toBeLessThan(1_000_000);
     }
-    expect(Object.keys(sizes)).toEqual(expect.arrayContaining(['create-order', 'create-widget-session', 'create-etpay-session']));
+    expect(Object.keys(sizes)).toEqual(expect.arrayContaining(['create-order', 'create-widget-session', 'create-etpay-session', 'list-payments']));
+  });
+
+  it.each(['create-order', 'create-etpay-session', 'confirm-etpay-payment', 'get-payment-status', 'list-payments'])(
+    '%s without verified claims (no authorizer ran) → 401 UNAUTHORIZED from the bundle itself',
+    async (name) => {
+      const { result } = await invokeBundle(name, { merchant_order_id: 'OC-1', order_amount: 50000 }, { claims: null });
+      expect(result.statusCode).toBe(401);
+      expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    },
+  );
+
+  it('list-payments queries the index of the local table', async () => {
+    const { result } = await invokeBundle('list-payments', undefined, { routeKey: 'GET /v1/payments', query: { limit: '5' } });
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toMatchObject({ payments: expect.any(Array) });
   });
 
   it('create-order creates an order through the local Secrets Manager and SkipPay stand-ins', async () => {

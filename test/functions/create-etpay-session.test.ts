@@ -77,13 +77,20 @@ describe('POST /v1/etpay/sessions: the happy path', () => {
     });
   });
 
-  it('keeps the signature_token server-side, in the session record, for the confirmation', async () => {
+  it('keeps the signature_token server-side, in the session attempt, for the confirmation', async () => {
     await invoke(handler, { body: minimal });
-    expect(await table.get('etpay-session#nzOg6FE0aARi')).toMatchObject({
+    expect(await table.get('attempt#etpay#nzOg6FE0aARi')).toMatchObject({
       signature_token: SIGNATURE_TOKEN,
-      merchant_order_id: 'OC-700104',
-      order_amount: 50000,
+      order_id: 'OC-700104',
+      amount: 50000,
     });
+  });
+
+  it('no verified claims → 401 UNAUTHORIZED, ETpay never called', async () => {
+    const res = await invoke(handler, { body: minimal, claims: null });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHORIZED');
+    expect(etpay.requests).toHaveLength(0);
   });
 
   it('opens the session with payment_webhook_url where the stage sets ETPAY_WEBHOOK_URL', async () => {

@@ -4,9 +4,10 @@
 // its answer could not be stored, the caller still gets it.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { keyedReference } from '#shared/state/idempotency.ts';
+import type * as Orders from '#shared/state/orders.ts';
 import { resetStateClient } from '#shared/state/table.ts';
 import { handler } from '../../functions/create-order/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
@@ -18,6 +19,21 @@ import { json, useProviderStub, type StubAnswer } from '../support/provider-stub
 import { mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
 import { SANDBOX_FAULTS, SANDBOX_SKIP_SECRET, startSandbox, type FaultValue, type Sandbox } from '../../local/sandbox/index.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
+
+type OrdersModule = typeof Orders;
+// Where the test breaks the table once SkipPay's order is recorded (issue 17), before the answer is stored.
+const afterRecorded: { hook?: () => void } = {};
+vi.mock('#shared/state/orders.ts', async (importOriginal) => {
+  const original = await importOriginal<OrdersModule>();
+  return {
+    ...original,
+    addAttempt: async (...args: Parameters<typeof original.addAttempt>) => {
+      const attempt = await original.addAttempt(...args);
+      afterRecorded.hook?.();
+      return attempt;
+    },
+  };
+});
 
 const output = captureOutput();
 const table = usePaymentsTable();
@@ -119,13 +135,18 @@ describe('POST /v1/orders: SkipPay created the order, but its answer could not b
   let server: Server;
   let url = '';
   let created = 0;
+  let breakOnAnswer = false;
   beforeAll(async () => {
-    // SkipPay that creates the order and, the first time, at that moment the payments table becomes unreachable.
+    // SkipPay that creates the order; the first time, the payments table becomes unreachable once the order
+    // is recorded (below), when the key's answer is about to be stored.
     server = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
         created += 1;
-        if (created === 1) dynamo.break();
+        if (breakOnAnswer) {
+          breakOnAnswer = false;
+          dynamo.break();
+        }
         res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ hash: `ord_unsaved_${created}`, status: 'pending' }));
       });
     });
@@ -133,9 +154,17 @@ describe('POST /v1/orders: SkipPay created the order, but its answer could not b
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  afterEach(() => {
+    afterRecorded.hook = undefined;
+    dynamo.heal();
+  });
 
   it('answers 201 with the order (a 5xx would invite a retry that orders again) and logs what it could not store', async () => {
     setEnvironment({ SKIPPAY_API_URL: url });
+    const breakOnce = created;
+    afterRecorded.hook = () => {
+      if (created === breakOnce + 1) dynamo.break();
+    };
     const key = newKey();
     const mark = output.mark();
     const first = await submit(key);
@@ -164,6 +193,22 @@ describe('POST /v1/orders: SkipPay created the order, but its answer could not b
     // That answer was stored: from now on the key replays it.
     expect((await submit(key)).body.order_token).toBe('ord_unsaved_2');
     expect(created).toBe(2);
+  });
+
+  it('the table down before the order is recorded: 503, no 201 for an order webhooks could not move, and a log line names it', async () => {
+    setEnvironment({ SKIPPAY_API_URL: url });
+    const key = newKey();
+    const mark = output.mark();
+    breakOnAnswer = true;
+    const first = await submit(key);
+    expect(first).toMatchObject({ status: 503, body: { error: { code: 'DEPENDENCY_UNAVAILABLE' } } });
+    const reference = keyedReference('https://idp.example|clinic-a', key);
+    const lines = output.linesSince(mark).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.message === 'order created at SkipPay but not recorded')).toMatchObject({ reference, order_token: `ord_unsaved_${created}` });
+    const orphan = `ord_unsaved_${created}`;
+    dynamo.heal();
+    expect(await table.items('order#')).not.toContainEqual(expect.objectContaining({ order_id: orphan }));
+    expect(await table.items('order#')).toContainEqual(expect.objectContaining({ order_id: 'ord_unsaved_2' }));
   });
 });
 

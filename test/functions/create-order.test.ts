@@ -4,7 +4,8 @@ import { handler } from '../../functions/create-order/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { setEnvironment } from '../support/env.ts';
 import { captureOutput, emfProblems } from '../support/logs.ts';
-import { invoke, lambdaContext } from '../support/lambda.ts';
+import { itemId } from '#shared/state/keys.ts';
+import { CLINIC_A, invoke, lambdaContext, ownerOfClaims } from '../support/lambda.ts';
 import { json, refusedUrl, useProviderStub, type StubAnswer } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
 import { sampleOrder, samplePatientCanonical } from '../support/fixtures.ts';
@@ -54,6 +55,28 @@ describe('POST /v1/orders: the happy path', () => {
       total_amount: '50000',
       customer: samplePatientCanonical,
     });
+  });
+
+  it('records the order at creation: pending, its amount, its owner, and the SkipPay order as its attempt', async () => {
+    skippay.answer(json(201, { hash: 'ord_recorded1', status: 'pending' }));
+    expect((await invoke(handler, { body: validOrder })).status).toBe(201);
+    expect(await table.get(itemId.order(ownerOfClaims(CLINIC_A), 'skippay', 'ord_recorded1'))).toMatchObject({
+      owner: ownerOfClaims(CLINIC_A),
+      amount: 50000,
+      status: 'pending',
+      provider_status: 'pending',
+      attempts: 1,
+    });
+    expect(await table.get(itemId.attempt('skippay', 'ord_recorded1'))).toMatchObject({ amount: 50000, status: 'pending' });
+    const stored = JSON.stringify(await table.items('order#'));
+    for (const personal of ['12345678', 'ana.perez@example.cl', '912345678', 'Pérez']) expect(stored).not.toContain(personal);
+  });
+
+  it('no verified claims → 401 UNAUTHORIZED from the handler itself; SkipPay never called', async () => {
+    const res = await invoke(handler, { body: validOrder, claims: null });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ code: 'UNAUTHORIZED', request_id: res.headers['x-request-id'] });
+    expect(skippay.requests).toHaveLength(0);
   });
 
   it('forwards provider_rut canonicalised and omits status when SkipPay sends none', async () => {

@@ -6,7 +6,8 @@ import { handler as createSessionHandler } from '../../functions/create-etpay-se
 import { handler as notificationHandler } from '../../functions/receive-etpay-notification/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
 import { rs256Result, signResult, unsignedResult, withPayload, type ResultClaims } from '../support/etpay-jwt.ts';
-import { invoke } from '../support/lambda.ts';
+import { CLINIC_A, CLINIC_B, invoke, ownerOfClaims } from '../support/lambda.ts';
+import { itemId } from '#shared/state/keys.ts';
 import { captureOutput } from '../support/logs.ts';
 import { json, useProviderStub } from '../support/provider-stub.ts';
 import { ETPAY_TEST_SECRET, mockSecrets } from '../support/secrets.ts';
@@ -52,7 +53,8 @@ const claimsFor = (session: Session, overrides: ResultClaims = {}): ResultClaims
   payment_token: `pay_${randomBytes(8).toString('hex')}`,
   ...overrides,
 });
-const confirm = (jwt: string) => invoke(confirmHandler, { body: { jwt } });
+const confirm = (jwt: string, claims: Record<string, unknown> = CLINIC_A) => invoke(confirmHandler, { body: { jwt }, claims });
+const orderOf = (session: Session, claims = CLINIC_A) => table.get(itemId.order(ownerOfClaims(claims), 'etpay', session.merchant_order_id));
 const notify = (jwt: string, extra: Record<string, unknown> = {}) => invoke(notificationHandler, { body: { payment: jwt, ...extra } });
 
 beforeEach(() => {
@@ -70,20 +72,46 @@ beforeEach(() => {
 });
 
 describe('POST /v1/etpay/sessions records the session server-side', () => {
-  it('keeps token, signature_token, order and time for 7 days, and never answers with the signature_token', async () => {
+  it('keeps the attempt (token, signature_token, owner, order, amount, time) for 7 days, and never answers with the signature_token', async () => {
     const session = await openSession();
-    const record = await table.get(`etpay-session#${session.token}`);
+    const record = await table.get(itemId.attempt('etpay', session.token));
     expect(record).toMatchObject({
-      token: session.token,
+      provider_id: session.token,
       signature_token: session.signature_token,
-      merchant_order_id: session.merchant_order_id,
-      order_amount: session.order_amount,
+      owner: ownerOfClaims(CLINIC_A),
+      order_id: session.merchant_order_id,
+      amount: session.order_amount,
+      status: 'pending',
       created_at: expect.any(String),
     });
+    expect(await orderOf(session)).toMatchObject({ amount: session.order_amount, status: 'pending', attempts: 1 });
     const lifetime = (record?.expiration as number) - Date.now() / 1000;
     expect(lifetime).toBeGreaterThan(7 * 24 * 3600 - 60);
     expect(lifetime).toBeLessThanOrEqual(7 * 24 * 3600 + 1);
     expect(record).not.toHaveProperty('customer_email');
+  });
+
+  it('another amount for the same order → 409 ORDER_CONFLICT; a paid order → 409 ORDER_ALREADY_PAID; ETpay not called', async () => {
+    const session = await openSession();
+    const calls = etpay.requests.length;
+    const again = (amount: number) => invoke(createSessionHandler, { body: { merchant_order_id: session.merchant_order_id, order_amount: amount } });
+    const conflict = await again(1);
+    expect(conflict.status).toBe(409);
+    expect(conflict.body.error.code).toBe('ORDER_CONFLICT');
+    await confirm(await signResult(claimsFor(session), session.signature_token));
+    const paid = await again(session.order_amount);
+    expect(paid.status).toBe(409);
+    expect(paid.body.error.code).toBe('ORDER_ALREADY_PAID');
+    expect(etpay.requests.length).toBe(calls);
+  });
+
+  it('two clinics with the same merchant_order_id have two orders', async () => {
+    const session = await openSession();
+    etpay.answer(json(200, { token: `sessB${randomBytes(6).toString('hex')}`, signature_token: randomBytes(32).toString('hex') }));
+    const res = await invoke(createSessionHandler, { body: { merchant_order_id: session.merchant_order_id, order_amount: 7 }, claims: CLINIC_B });
+    expect(res.status).toBe(201);
+    expect(await orderOf(session, CLINIC_B)).toMatchObject({ amount: 7, owner: ownerOfClaims(CLINIC_B) });
+    expect(await orderOf(session)).toMatchObject({ amount: session.order_amount });
   });
 
   it('opens the session with payment_webhook_url where the stage sets ETPAY_WEBHOOK_URL, and without it otherwise', async () => {
@@ -114,7 +142,49 @@ describe('POST /v1/etpay/confirmations', () => {
       order_amount: session.order_amount,
       payment_status: 'success',
       paid: true,
+      status: 'paid',
     });
+  });
+
+  it("clinic B confirming clinic A's session → 404 NOT_FOUND, nothing recorded", async () => {
+    const session = await openSession();
+    const claims = claimsFor(session);
+    const res = await confirm(await signResult(claims, session.signature_token), CLINIC_B);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+    expect(await table.items(`etpay-payment#${session.token}`)).toEqual([]);
+    expect(await orderOf(session)).toMatchObject({ status: 'pending' });
+  });
+
+  it('no verified claims → 401 UNAUTHORIZED before anything is read', async () => {
+    const session = await openSession();
+    const res = await invoke(confirmHandler, { body: { jwt: await signResult(claimsFor(session), session.signature_token) }, claims: null });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHORIZED');
+  });
+
+  it('a signed success of another amount (1 CLP on 50 000) → 200 not paid; the order needs review, counted', async () => {
+    const session = await openSession();
+    const res = await confirm(await signResult(claimsFor(session, { order_amount: 1 }), session.signature_token));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ paid: false, status: 'needs_review' });
+    expect(await orderOf(session)).toMatchObject({ status: 'needs_review', provider_status: 'success' });
+    expect(await table.get(itemId.attempt('etpay', session.token))).toMatchObject({ status: 'succeeded', paid_amount: 1, amount: session.order_amount });
+    expect(output.text()).toContain('"PaymentNeedsReview"');
+  });
+
+  it('accepts ETpay\'s merchant_amount in place of order_amount', async () => {
+    const session = await openSession();
+    const res = await confirm(await signResult(claimsFor(session, { order_amount: undefined, merchant_amount: session.order_amount }), session.signature_token));
+    expect(res.body).toMatchObject({ paid: true });
+  });
+
+  it('a confirmation without payment_token is recorded once, per session and status', async () => {
+    const session = await openSession();
+    const jwt = await signResult(claimsFor(session, { payment_token: undefined }), session.signature_token);
+    expect((await confirm(jwt)).body).toMatchObject({ paid: true });
+    expect((await confirm(jwt)).body).toMatchObject({ paid: true });
+    expect(await table.items(itemId.etpayConfirmation(session.token, 'success'))).toHaveLength(1);
   });
 
   it.each([['cancelled'], ['failed'], ['pending'], ['SUCCESS'], ['success ']])('payment_status %j → 200, not paid', async (status) => {
@@ -124,13 +194,9 @@ describe('POST /v1/etpay/confirmations', () => {
     expect(res.body).toMatchObject({ payment_status: status, paid: false });
   });
 
-  it('accepts a JWT without exp, and without the optional merchant_order_id, order_amount and payment_token', async () => {
-    const session = await openSession();
-    const jwt = await new (await import('jose')).SignJWT({ session_token: session.token, payment_status: 'success' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .sign(new TextEncoder().encode(session.signature_token));
-    expect((await confirm(jwt)).body).toMatchObject({ merchant_order_id: session.merchant_order_id, paid: true });
-  });
+  const now = () => Math.floor(Date.now() / 1000);
+  const unexpiring = async (s: Session) =>
+    new (await import('jose')).SignJWT({ ...claimsFor(s) }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(new TextEncoder().encode(s.signature_token));
 
   const forgeries: [string, (session: Session, other: Session) => Promise<string> | string][] = [
     ['signed with a wrong secret', (s) => signResult(claimsFor(s), 'not-the-signature-token')],
@@ -155,7 +221,11 @@ describe('POST /v1/etpay/confirmations', () => {
     ['no payment_status', (s) => signResult(claimsFor(s, { payment_status: undefined }), s.signature_token)],
     ['payment_status not a string', (s) => signResult(claimsFor(s, { payment_status: true }), s.signature_token)],
     ['another merchant_order_id than the session', (s) => signResult(claimsFor(s, { merchant_order_id: 'OC-999' }), s.signature_token)],
-    ['another order_amount than the session', (s) => signResult(claimsFor(s, { order_amount: 1 }), s.signature_token)],
+    ['no exp', (s) => unexpiring(s)],
+    ['a lifetime over 1 hour', (s) => signResult(claimsFor(s, { iat: now(), exp: now() + 3_700 }), s.signature_token)],
+    ['an iat in the future', (s) => signResult(claimsFor(s, { iat: now() + 600, exp: now() + 900 }), s.signature_token)],
+    ['no merchant_order_id', (s) => signResult(claimsFor(s, { merchant_order_id: undefined }), s.signature_token)],
+    ['no amount claim', (s) => signResult(claimsFor(s, { order_amount: undefined }), s.signature_token)],
     ['not a JWT', () => 'definitely.not.ajwt'],
     ['a JWT with an empty payload', () => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}..sig`],
   ];
@@ -165,7 +235,8 @@ describe('POST /v1/etpay/confirmations', () => {
     const res = await confirm(await forge(session, other));
     expect(res.status).toBe(401);
     expect(res.body.error).toMatchObject({ code: 'INVALID_SIGNATURE', request_id: res.headers['x-request-id'] });
-    expect(await table.items(`etpay-order#${session.merchant_order_id}`)).toEqual([]);
+    expect(await orderOf(session)).toMatchObject({ status: 'pending' });
+    expect(await table.items(`etpay-payment#${session.token}`)).toEqual([]);
   });
 
   it.each([
@@ -194,18 +265,18 @@ describe('POST /v1/etpay/notifications', () => {
     const res = await notify(jwt);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ received: true });
-    const records = await table.items(`etpay-payment#${String(claims.payment_token)}`);
+    const records = await table.items(itemId.etpayPayment(session.token, String(claims.payment_token)));
     expect(records).toEqual([
       expect.objectContaining({
         payment_token: claims.payment_token,
         session_token: session.token,
         merchant_order_id: session.merchant_order_id,
-        order_amount: session.order_amount,
+        amount: session.order_amount,
         payment_status: 'success',
-        paid: true,
         source: 'notification',
       }),
     ]);
+    expect(await orderOf(session)).toMatchObject({ status: 'paid' });
     const text = JSON.stringify(records);
     expect(text).not.toContain(session.signature_token);
     expect(text).not.toContain(jwt);
@@ -216,13 +287,13 @@ describe('POST /v1/etpay/notifications', () => {
     const claims = claimsFor(session);
     const jwt = await signResult(claims, session.signature_token);
     expect((await notify(jwt)).status).toBe(200);
-    const [first] = await table.items(`etpay-payment#${String(claims.payment_token)}`);
+    const [first] = await table.items(itemId.etpayPayment(session.token, String(claims.payment_token)));
     expect((await notify(jwt)).body).toEqual({ received: true });
     expect((await notify(jwt)).body).toEqual({ received: true });
     const concurrent = await Promise.all([notify(jwt), notify(jwt), notify(jwt)]);
     expect(concurrent.map((res) => res.status)).toEqual([200, 200, 200]);
 
-    const records = await table.items(`etpay-payment#${String(claims.payment_token)}`);
+    const records = await table.items(itemId.etpayPayment(session.token, String(claims.payment_token)));
     expect(records).toHaveLength(1);
     expect(records[0]?.received_at).toBe(first?.received_at);
     expect(output.text()).toContain('"replay":true');
@@ -234,7 +305,7 @@ describe('POST /v1/etpay/notifications', () => {
     const jwt = await signResult(claims, session.signature_token);
     expect((await confirm(jwt)).status).toBe(200);
     expect((await notify(jwt)).status).toBe(200);
-    const records = await table.items(`etpay-payment#${String(claims.payment_token)}`);
+    const records = await table.items(itemId.etpayPayment(session.token, String(claims.payment_token)));
     expect(records).toHaveLength(1);
     expect(records[0]?.source).toBe('confirmation');
   });
@@ -251,7 +322,7 @@ describe('POST /v1/etpay/notifications', () => {
     const claims = claimsFor(session);
     const res = await notify(await signResult(claims, 'guessed-secret'));
     expect(res.status).toBe(401);
-    expect(await table.items(`etpay-payment#${String(claims.payment_token)}`)).toEqual([]);
+    expect(await table.items(itemId.etpayPayment(session.token, String(claims.payment_token)))).toEqual([]);
   });
 
   it('tolerates fields ETpay may add beside `payment`', async () => {

@@ -21,9 +21,11 @@ const RUNS = 1_000;
 
 beforeAll(async () => {
   provider = await startProviderStub();
-  // One stub plays every provider: a body each route accepts.
+  // One stub plays every provider: a body each route accepts, with fresh ids as the providers hand out.
   provider.answer(
-    json(201, { hash: 'ord_1', widget_token: 'w1', url: 'https://spot.getskip.ai/?widget_token=w1', token: 't1', signature_token: 's1' }),
+    ...Array.from({ length: 4 * RUNS }, (_, i) =>
+      json(201, { hash: `ord_${i}`, widget_token: 'w1', url: 'https://spot.getskip.ai/?widget_token=w1', token: `t${i}`, signature_token: 's1' }),
+    ),
   );
   setEnvironment({
     STAGE: 'local',

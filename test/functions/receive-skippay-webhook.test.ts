@@ -3,7 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { handler } from '../../functions/receive-skippay-webhook/handler.ts';
 import { usePaymentsTable } from '../support/dynamo.ts';
-import { httpEvent, invoke, lambdaContext, type Answer } from '../support/lambda.ts';
+import { itemId } from '#shared/state/keys.ts';
+import { addAttempt, openOrder } from '#shared/state/orders.ts';
+import { CLINIC_A, httpEvent, invoke, lambdaContext, ownerOfClaims, type Answer } from '../support/lambda.ts';
 import { captureOutput } from '../support/logs.ts';
 import { mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
 import { setEnvironment } from '../support/env.ts';
@@ -28,6 +30,13 @@ const paidEvent = (overrides: Record<string, unknown> = {}) => {
   });
 };
 const orderOf = (raw: string): string => (JSON.parse(raw) as { data: { hash: string } }).data.hash;
+const OWNER = ownerOfClaims(CLINIC_A);
+/** The order as POST /v1/orders records it (pending, 50 000), before SkipPay says anything about it. */
+const knownOrder = async (hash: string): Promise<void> => {
+  const { order } = await openOrder(table.name, { owner: OWNER, provider: 'skippay', id: hash, amount: 50000 });
+  await addAttempt(table.name, order, { provider: 'skippay', providerId: hash, amount: 50000 });
+};
+const stateOf = (hash: string) => table.get(itemId.order(OWNER, 'skippay', hash));
 const idOf = (raw: string): string => (JSON.parse(raw) as { id: string }).id;
 
 const deliver = (rawBody: string, headers: Record<string, string> = { 'x-gokeipay-signature': `sha256=${hmac(rawBody)}` }, base64 = false) =>
@@ -56,6 +65,7 @@ beforeEach(() => {
 describe('POST /v1/webhooks/skippay: genuine events', () => {
   it('a signed order.paid → 200 {received: true}, the raw event stored byte for byte, the order paid', async () => {
     const raw = paidEvent();
+    await knownOrder(orderOf(raw));
     const res = await deliver(raw);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ received: true });
@@ -63,7 +73,8 @@ describe('POST /v1/webhooks/skippay: genuine events', () => {
     const stored = await table.get(`skippay-event#${idOf(raw)}`);
     expect(Buffer.from(stored?.raw_body as Uint8Array).toString('utf8')).toBe(raw);
     expect(stored).toMatchObject({ event_type: 'order.paid', order_token: orderOf(raw) });
-    expect(await table.get(`skippay-order#${orderOf(raw)}`)).toMatchObject({ status: 'paid', paid: true });
+    expect(await stateOf(orderOf(raw))).toMatchObject({ status: 'paid', provider_status: 'paid' });
+    expect(await table.get(itemId.attempt('skippay', orderOf(raw)))).toMatchObject({ status: 'succeeded', paid_amount: 50000 });
   });
 
   it('the legacy X-Skippay-Signature header is accepted', async () => {
@@ -109,10 +120,11 @@ describe('POST /v1/webhooks/skippay: genuine events', () => {
   });
 
   it('unknown event types are accepted and stored; they move the state only as their status says', async () => {
-    const raw = paidEvent({ type: 'order.something_new', data: { hash: 'ord_unknown1', status: 'pending' } });
+    await knownOrder('ord_unknown1');
+    const raw = paidEvent({ type: 'order.something_new', data: { hash: 'ord_unknown1', status: 'expired' } });
     expect((await deliver(raw)).status).toBe(200);
     expect(await table.get(`skippay-event#${idOf(raw)}`)).toMatchObject({ event_type: 'order.something_new' });
-    expect(await table.get('skippay-order#ord_unknown1')).toMatchObject({ status: 'pending', paid: false });
+    expect(await stateOf('ord_unknown1')).toMatchObject({ status: 'failed', provider_status: 'expired' });
 
     const noStatus = paidEvent({ type: 'customer.updated', data: { customer: 'x' } });
     expect((await deliver(noStatus)).status).toBe(200);
@@ -122,9 +134,17 @@ describe('POST /v1/webhooks/skippay: genuine events', () => {
   it('paid stays paid: a later non-paid event does not undo it', async () => {
     const paid = paidEvent();
     const order = orderOf(paid);
+    await knownOrder(order);
     await deliver(paid);
     await deliver(paidEvent({ type: 'order.updated', data: { hash: order, status: 'pending' } }));
-    expect(await table.get(`skippay-order#${order}`)).toMatchObject({ status: 'paid', paid: true });
+    expect(await stateOf(order)).toMatchObject({ status: 'paid' });
+  });
+
+  it('an event about an order nobody created here is stored, acknowledged, and moves no state', async () => {
+    const raw = paidEvent();
+    expect((await deliver(raw)).status).toBe(200);
+    expect(await table.items(`skippay-event#${idOf(raw)}`)).toHaveLength(1);
+    expect(await table.items(`order#`)).not.toContainEqual(expect.objectContaining({ order_id: orderOf(raw) }));
   });
 
   it('a signed body that is not JSON is still acknowledged (verified first, parsed after)', async () => {
@@ -177,7 +197,7 @@ describe('POST /v1/webhooks/skippay: anything else → 401 INVALID_SIGNATURE, no
     const res = await deliver(sent, headersFor(raw));
     expectRejected(res);
     expect(await table.items(`skippay-event#${idOf(raw)}`)).toEqual([]);
-    expect(await table.items(`skippay-order#${orderOf(raw)}`)).toEqual([]);
+    expect(await table.items(`order#`)).not.toContainEqual(expect.objectContaining({ order_id: orderOf(raw) }));
   });
 
   it('an unsigned body that is not JSON is 401, not 400: nothing is parsed before the signature holds', async () => {

@@ -1,13 +1,13 @@
 // What the stack refuses to synthesise, what context may override, and how catalog changes reach the stack.
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionSpec } from '#shared/catalog.ts';
 import { STAGE_CONFIGS, resolveStageConfig, type StageConfig } from '../../infra/config.ts';
 import { PaymentsApiStack } from '../../infra/stack.ts';
 import { createPaymentsApiApp } from '../../infra/stages.ts';
-import { onlyResource, placeholderBundles } from './fixtures.ts';
+import { onlyResource, placeholderBundles, resourcesOf } from './fixtures.ts';
 
 const bundles = placeholderBundles([...Object.keys(FUNCTIONS), 'receive-test-webhook']);
 afterAll(() => bundles.remove());
@@ -87,6 +87,32 @@ describe('context overrides', () => {
       },
     });
     expect(new AwsSolutionsChecks().validateScope(stacks.production).violations).toEqual([]);
+  });
+
+  it('add clinic server app clients to the Cognito pool: client credentials, a secret, both scopes, admitted by the authorizer', () => {
+    const { stacks } = appWith({ 'staging.cognitoServerClients': 'clinica-x-backend,clinica-y-backend' });
+    const template = Template.fromStack(stacks.staging);
+    const clients = resourcesOf(template, 'AWS::Cognito::UserPoolClient');
+    const server = Object.entries(clients).filter(([, c]) => /clinica-[xy]-backend-staging/.test(JSON.stringify(c.Properties.ClientName)));
+    expect(server).toHaveLength(2);
+    for (const [, client] of server) {
+      expect(client.Properties).toMatchObject({
+        GenerateSecret: true,
+        AllowedOAuthFlows: ['client_credentials'],
+        AllowedOAuthFlowsUserPoolClient: true,
+      });
+      expect(JSON.stringify(client.Properties.AllowedOAuthScopes)).toContain('payments.write');
+      expect(JSON.stringify(client.Properties.AllowedOAuthScopes)).toContain('payments.read');
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      JwtConfiguration: { Audience: Match.arrayEquals(Object.keys(clients).map((id) => ({ Ref: id }))) },
+    });
+    expect(new AwsSolutionsChecks().validateScope(stacks.staging).violations).toEqual([]);
+  });
+
+  it('refuse browser clients without https callback URLs in production', () => {
+    const browser = { name: 'web', kind: 'browser' as const, callbackUrls: ['http://pagos.clinica.example/cb'] };
+    expect(() => stackWith({ ...production, authorizer: { kind: 'cognito-user-pool', clients: [browser] } })).toThrow(/must be https/);
   });
 
   it('refuse an issuer without an audience, and values of the wrong type', () => {

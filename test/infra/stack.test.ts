@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, routeKey, type FunctionSpec, type SettingName } from '#shared/catalog.ts';
 import { loadSettings } from '#shared/config/settings.ts';
-import { PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, paymentsTableDefinition } from '#shared/state/keys.ts';
+import { ORDERS_BY_OWNER_INDEX, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, paymentsTableDefinition } from '#shared/state/keys.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '#shared/limits.ts';
 import { FUNCTION_MEMORY_MB, STAGE_CONFIGS, DEPLOY_STAGES, type DeployStage } from '../../infra/config.ts';
 import { createPaymentsApiApp } from '../../infra/stages.ts';
@@ -105,13 +105,25 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
 
   it('keeps payment state in one table with the code\'s key and TTL, recoverable, on demand', () => {
     // The same definition the local stage and the tests create their tables from.
-    const { KeySchema, AttributeDefinitions, BillingMode } = paymentsTableDefinition('any');
+    const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, BillingMode } = paymentsTableDefinition('any');
     expect(KeySchema).toEqual([{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' }]);
+    // The one index, with the code's names: an owner's orders by creation time (never a scan).
+    expect(GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: ORDERS_BY_OWNER_INDEX.name,
+        KeySchema: [
+          { AttributeName: ORDERS_BY_OWNER_INDEX.partitionKey, KeyType: 'HASH' },
+          { AttributeName: ORDERS_BY_OWNER_INDEX.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
     template().resourceCountIs('AWS::DynamoDB::Table', 1);
     template().hasResource('AWS::DynamoDB::Table', {
       Properties: {
         KeySchema,
         AttributeDefinitions,
+        GlobalSecondaryIndexes,
         TimeToLiveSpecification: { AttributeName: PAYMENTS_TABLE_TTL_ATTRIBUTE, Enabled: true },
         BillingMode,
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
@@ -137,13 +149,19 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
       { 'Fn::GetAtt': [logGroupId, 'Arn'] },
     ]);
     const tableStatements = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
-    // A function that reads PAYMENTS_TABLE declares its actions, and its role gets exactly those.
-    expect(spec.table !== undefined).toBe(spec.settings.includes('PAYMENTS_TABLE'));
-    if (spec.table) {
-      expect(tableStatements).toHaveLength(1);
-      expect([tableStatements[0]?.Action].flat().sort()).toEqual(spec.table.map((a) => `dynamodb:${a}`).sort());
-      expect([tableStatements[0]?.Resource].flat()).toEqual([{ 'Fn::GetAtt': [tableId(), 'Arn'] }]);
-    } else expect(tableStatements).toEqual([]);
+    // A function that reads PAYMENTS_TABLE declares its actions, and its role gets exactly those: item
+    // actions on the table's ARN only, index actions on the index's ARN only.
+    const index = (spec as { index?: readonly string[] }).index;
+    expect(spec.table !== undefined || index !== undefined).toBe(spec.settings.includes('PAYMENTS_TABLE'));
+    const onTable = tableStatements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId(), 'Arn'] }));
+    const onIndex = tableStatements.filter((s) => JSON.stringify(s.Resource).includes(`/index/${ORDERS_BY_OWNER_INDEX.name}`));
+    expect(onTable.length + onIndex.length).toBe(tableStatements.length);
+    expect(onTable.flatMap((s) => [s.Action].flat()).sort()).toEqual((spec.table ?? []).map((a) => `dynamodb:${a}`).sort());
+    expect(onIndex.flatMap((s) => [s.Action].flat()).sort()).toEqual((index ?? []).map((a) => `dynamodb:${a}`).sort());
+    for (const s of onIndex) {
+      expect(s.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(), 'Arn'] }, `/index/${ORDERS_BY_OWNER_INDEX.name}`]] });
+    }
+    for (const s of tableStatements) expect([s.Action].flat()).not.toContain('dynamodb:Scan');
     if (spec.secret === undefined) return expect(secretResources).toEqual([]);
     expect(secretResources).toHaveLength(1);
     expect(secretResources[0]).toContain(`:secret:clinic-payments/${stage}/${spec.secret}-??????`);
@@ -169,7 +187,11 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
       expect(route.Properties.AuthorizationType).toBe('NONE');
     } else {
       const [authorizerId] = Object.keys(resourcesOf(template(), 'AWS::ApiGatewayV2::Authorizer'));
-      expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      expect(route.Properties).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+        AuthorizationScopes: [key.startsWith('GET ') ? 'clinic-payments/payments.read' : 'clinic-payments/payments.write'],
+      });
     }
   });
 
@@ -216,13 +238,41 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     template().resourceCountIs('AWS::Cognito::UserPool', 1);
     template().hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON', UserPoolTier: 'PLUS' });
     const [poolId] = Object.keys(resourcesOf(template(), 'AWS::Cognito::UserPool'));
-    const [clientId] = Object.keys(resourcesOf(template(), 'AWS::Cognito::UserPoolClient'));
+    const clientIds = Object.keys(resourcesOf(template(), 'AWS::Cognito::UserPoolClient'));
     template().hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: {
-        Audience: [{ Ref: clientId }],
+        Audience: Match.arrayEquals(clientIds.map((id) => ({ Ref: id }))),
         Issuer: { 'Fn::Join': ['', Match.arrayWith([{ Ref: poolId }])] },
       },
+    });
+  });
+
+  it('gives the pool the clinic-payments resource server with its two scopes, and a hosted domain', () => {
+    template().hasResourceProperties('AWS::Cognito::UserPoolResourceServer', {
+      Identifier: 'clinic-payments',
+      Scopes: [
+        { ScopeName: 'payments.write', ScopeDescription: Match.anyValue() },
+        { ScopeName: 'payments.read', ScopeDescription: Match.anyValue() },
+      ],
+    });
+    template().resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+  });
+
+  it('uses none of the OAuth defaults nobody needs: no implicit flow, no https://example.com', () => {
+    const clients = Object.values(resourcesOf(template(), 'AWS::Cognito::UserPoolClient'));
+    expect(clients.length).toBeGreaterThan(0);
+    for (const client of clients) {
+      expect(client.Properties.AllowedOAuthFlows).not.toContain('implicit');
+      expect(JSON.stringify(client.Properties)).not.toContain('example.com/');
+      expect(JSON.stringify(client.Properties.CallbackURLs ?? [])).not.toContain('https://example.com');
+    }
+    const browser = clients.find((c) => JSON.stringify(c.Properties.ClientName).includes('clinic-frontend'));
+    expect(browser?.Properties).toMatchObject({
+      GenerateSecret: false,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      CallbackURLs: config.corsOrigins.filter((o) => o !== '*'),
     });
   });
 

@@ -64,8 +64,27 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
     restoreEnvironment?.();
   });
 
+  // The API paths each page called on the server's origin, and whether any request carried a credential.
+  const apiCalls = new WeakMap<Page, { paths: string[]; credentialSent: boolean }>();
+  /** Issue 17: the page calls only the demo clinic server, never /v1 itself, and holds no credential. */
+  const expectClinicServerOnly = (page: Page): void => {
+    const calls = apiCalls.get(page);
+    expect(calls?.paths.length).toBeGreaterThan(0);
+    for (const path of calls?.paths ?? []) expect(path).toMatch(/^\/demo-clinic\/v1\//);
+    expect(calls?.credentialSent).toBe(false);
+  };
+
   const demoPage = async (viewport = DESKTOP): Promise<Page> => {
     const page = await context.newPage();
+    const calls = { paths: [] as string[], credentialSent: false };
+    apiCalls.set(page, calls);
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin !== server.origin) return;
+      if (/\/v1\//.test(url.pathname)) calls.paths.push(url.pathname);
+      const headers = request.headers();
+      if (headers.authorization !== undefined || /local-secret-/.test(request.postData() ?? '')) calls.credentialSent = true;
+    });
     await page.setViewportSize(viewport);
     page.setDefaultTimeout(STEP_MS);
     page.on('console', (message) => {
@@ -97,6 +116,7 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
     expect(await page.textContent('#status')).toBe('');
     expect(await page.isVisible('#progress')).toBe(false);
     await page.screenshot({ path: `${RESULTS}local-demo-skip-paid.png`, fullPage: true });
+    expectClinicServerOnly(page);
     await page.close();
   }, 60_000);
 
@@ -114,6 +134,7 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
     // The one-time result is out of the address bar once used.
     expect(new URL(page.url()).search).toBe('');
     await page.screenshot({ path: `${RESULTS}local-demo-etpay-confirmed.png`, fullPage: true });
+    expectClinicServerOnly(page);
     await page.close();
   }, 60_000);
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionName } from '#shared/catalog.ts';
 import { toDetails } from '#shared/http/validation.ts';
 import { assertReturnUrls } from '#shared/routes/create-etpay-session/return-urls.ts';
-import type { ApiError } from '#shared/errors.ts';
+import { ERROR_STATUS, type ApiError, type ErrorCode } from '#shared/errors.ts';
 import { buildOpenApiDocument } from '../../local/openapi.ts';
 import { OPERATIONS } from '../../local/openapi-operations.ts';
 import { documentOf, mutationsOf, valueOf } from './openapi-generators.ts';
@@ -73,5 +73,12 @@ describe('the demo page explains every field rule in Spanish', () => {
     expect(spanish).toMatch(/^[A-ZÁÉÍÓÚÑ].*\.$/);
     expect(spanish).not.toMatch(/\$\d/);
     expect(spanish).not.toBe(reason);
+  });
+});
+
+describe('the demo page explains every error code in Spanish', () => {
+  const errors = (sandbox.window.DEMO_MESSAGES as unknown as { errors: Record<string, string> }).errors;
+  it.each((Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => ({ code })))('$code', ({ code }) => {
+    expect(errors[code], `add ${code} to local/public/messages.js errors`).toMatch(/^[A-ZÁÉÍÓÚÑ{].*\.$/);
   });
 });

@@ -25,6 +25,9 @@ const post = (path: string, body?: unknown) =>
     ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   });
 
+/** Clinic routes need a token since issue 17: through the demo clinic server, as the demo page calls them. */
+const clinicPost = (path: string, body: unknown) => post(`/demo-clinic${path}`, body);
+
 describe('GET /__events', () => {
   it('lists what the functions put on the local bus, newest first', async () => {
     expect(await (await fetch(`${server.origin}/__events`)).json()).toEqual({ events: [] });
@@ -45,7 +48,7 @@ describe('GET /__events', () => {
 
 describe('POST /__sandbox/…', () => {
   it('settles an ETpay session opened through the API, with no notification to the API', async () => {
-    const created = await post('/v1/etpay/sessions', { merchant_order_id: 'OC-DEV-1', order_amount: 50000 });
+    const created = await clinicPost('/v1/etpay/sessions', { merchant_order_id: 'OC-DEV-1', order_amount: 50000 });
     expect(created.status).toBe(201);
     const { token } = (await created.json()) as { token: string };
     const webhooks = server.standIns.sandbox.webhooks.length;
@@ -57,7 +60,8 @@ describe('POST /__sandbox/…', () => {
   });
 
   it('settles a SkipPay order created through the API', async () => {
-    const created = await post('/v1/orders', { total_amount: 50000, customer: samplePatient });
+    const created = await clinicPost('/v1/orders', { total_amount: 50000, customer: samplePatient });
+    expect(created.status).toBe(201);
     const { order_token: hash } = (await created.json()) as { order_token: string };
     expect((await post(`/__sandbox/skippay/orders/${hash}/paid`, { amount: 50000 })).status).toBe(200);
   });

@@ -62,13 +62,23 @@ describe('OpenAPI document', () => {
     });
   });
 
-  it('declares path parameters and leaves provider-called routes without the clinic authorizer', () => {
+  it('lists the order status values and the list route\'s query parameters', () => {
+    expect(doc.components.schemas.GetPaymentStatusResponse).toMatchObject({
+      properties: { status: { enum: ['pending', 'paid', 'failed', 'needs_review'] } },
+    });
+    const names = (doc.paths['/v1/payments']?.get?.parameters ?? []).map((p: { name: string }) => p.name);
+    expect(names).toEqual(['provider', 'status', 'from', 'to', 'limit', 'cursor']);
+    expect(doc.paths['/v1/etpay/sessions']?.post?.responses['409']?.['x-error-codes']).toEqual(['ORDER_CONFLICT', 'ORDER_ALREADY_PAID']);
+  });
+
+  it('declares path parameters, the scope of each clinic route, and leaves provider-called routes without the clinic authorizer', () => {
     expect(doc.paths['/v1/payments/etpay/{merchant_order_id}']?.get?.parameters).toEqual([
       expect.objectContaining({ name: 'merchant_order_id', in: 'path', required: true }),
     ]);
-    for (const { op } of operations) {
+    for (const { op, key } of operations) {
       const isPublic = (FUNCTIONS as Record<string, { public?: boolean }>)[op['x-function']]?.public === true;
-      expect(op.security).toEqual(isPublic ? [] : [{ clinicJwt: [] }]);
+      const scope = key.startsWith('GET ') ? 'clinic-payments/payments.read' : 'clinic-payments/payments.write';
+      expect(op.security).toEqual(isPublic ? [] : [{ clinicOAuth: [scope] }]);
     }
   });
 

@@ -9,6 +9,7 @@ import { createEtpaySessionResponse } from '#shared/routes/create-etpay-session/
 import { createOrderResponse } from '#shared/routes/create-order/schema.ts';
 import { createWidgetSessionResponse } from '#shared/routes/create-widget-session/schema.ts';
 import { getPaymentStatusResponse } from '#shared/routes/get-payment-status/schema.ts';
+import { listPaymentsResponse } from '#shared/routes/list-payments/schema.ts';
 import { openApiText } from '../../local/openapi.ts';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
 import { setEnvironment } from '../support/env.ts';
@@ -16,11 +17,19 @@ import { samplePatient } from '../support/fixtures.ts';
 
 let server: LocalServer;
 const FRONTEND = 'http://localhost:5173';
+/** clinica-demo-a's access token, got the way the README's curl example gets it. */
+let token = '';
 
 beforeAll(async () => {
   // The functions' JSON logs and EMF metrics are for the console of `npm start`, not for test output.
   setEnvironment({ POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' });
   server = await startLocalServer({ port: 0, clinicOrigins: [FRONTEND] });
+  const answer = await fetch(`${server.origin}/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials&client_id=clinica-demo-a&client_secret=local-secret-a',
+  });
+  token = ((await answer.json()) as { access_token: string }).access_token;
 });
 afterAll(async () => {
   await server.close();
@@ -29,7 +38,12 @@ afterAll(async () => {
 const customer = samplePatient;
 
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${server.origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(`${server.origin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
+    body: JSON.stringify(body),
+  });
+const get = (path: string) => fetch(`${server.origin}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
 /** The answer, its body parsed strictly with the schema the OpenAPI document publishes for it. */
 const expectAnswer = async <S extends z.ZodMiniType>(response: Response, status: number, schema: S): Promise<z.output<S>> => {
@@ -99,9 +113,11 @@ describe('routes, end to end through the sandbox', () => {
       200,
       confirmEtpayPaymentResponse.body,
     );
-    expect(confirmation).toEqual({ merchant_order_id: id, order_amount: 45990, payment_status: 'success', paid: true });
-    const state = await expectAnswer(await fetch(`${server.origin}/v1/payments/etpay/${id}`), 200, getPaymentStatusResponse.body);
-    expect(state).toMatchObject({ provider: 'etpay', id, paid: true });
+    expect(confirmation).toEqual({ merchant_order_id: id, order_amount: 45990, payment_status: 'success', paid: true, status: 'paid' });
+    const state = await expectAnswer(await get(`/v1/payments/etpay/${id}`), 200, getPaymentStatusResponse.body);
+    expect(state).toMatchObject({ provider: 'etpay', id, paid: true, status: 'paid', amount: 45990, attempts: 1 });
+    const listed = await expectAnswer(await get('/v1/payments?provider=etpay&limit=100'), 200, listPaymentsResponse.body);
+    expect(listed.payments).toContainEqual(state);
   });
 
   it('the widget\'s AAPD payment reaches POST /v1/webhooks/skippay signed, and GET /v1/payments/skippay/{order_token} shows it', async () => {
@@ -119,7 +135,7 @@ describe('routes, end to end through the sandbox', () => {
     });
     expect(await pay.json()).toEqual({ status: 'paid', webhook: { status: 200, error: null } });
     const state = await expectAnswer(
-      await fetch(`${server.origin}/v1/payments/skippay/${order.order_token}`),
+      await get(`/v1/payments/skippay/${order.order_token}`),
       200,
       getPaymentStatusResponse.body,
     );
@@ -170,7 +186,7 @@ describe('the API Gateway stand-in', () => {
   });
 
   it('routes path parameters to the function (an unknown order is the function\'s own 404)', async () => {
-    const body = await expectAnswer(await fetch(`${server.origin}/v1/payments/etpay/OC-UNKNOWN`), 404, errorBody);
+    const body = await expectAnswer(await get(`/v1/payments/etpay/OC-UNKNOWN`), 404, errorBody);
     expect(body.error.message).not.toBe('Not found.');
   });
 

@@ -15,7 +15,8 @@ const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value))
 
 /** Signed like ETpay: HS256 (or another HMAC, to be refused), `iat` set, `exp` 15 minutes on unless given. */
 export const signResult = (claims: ResultClaims, signatureToken: string, alg: 'HS256' | 'HS384' | 'HS512' = 'HS256'): Promise<string> => {
-  const jwt = new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).setIssuedAt();
+  const jwt = new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' });
+  if (claims.iat === undefined) jwt.setIssuedAt();
   if (claims.exp === undefined) jwt.setExpirationTime('15m');
   return jwt.sign(key(signatureToken));
 };

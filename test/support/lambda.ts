@@ -8,7 +8,16 @@ export interface EventOptions {
   headers?: Record<string, string>;
   base64?: boolean;
   routeKey?: string;
+  /** The authorizer's verified claims; default a clinic (CLINIC_A), `null` for none (no authorizer ran). */
+  claims?: Record<string, unknown> | null;
 }
+
+/** Verified claims as API Gateway's JWT authorizer hands them over, for two clinic applications. */
+export const TEST_ISSUER = 'https://issuer.test';
+export const CLINIC_A = { iss: TEST_ISSUER, client_id: 'clinic-a', sub: 'clinic-a', scope: 'clinic-payments/payments.write clinic-payments/payments.read' };
+export const CLINIC_B = { ...CLINIC_A, client_id: 'clinic-b', sub: 'clinic-b' };
+/** The owner shared/http/owner.ts derives from those claims. */
+export const ownerOfClaims = (claims: { iss: string; client_id: string }): string => `${claims.iss}|${claims.client_id}`;
 
 export const httpEvent = (options: EventOptions = {}): APIGatewayProxyEventV2 => {
   const raw = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
@@ -30,6 +39,7 @@ export const httpEvent = (options: EventOptions = {}): APIGatewayProxyEventV2 =>
       stage: '$default',
       time: '',
       timeEpoch: Date.now(),
+      ...(options.claims === null ? {} : { authorizer: { jwt: { claims: options.claims ?? CLINIC_A, scopes: [] } } }),
     },
     body: raw === undefined ? undefined : options.base64 ? Buffer.from(raw).toString('base64') : raw,
     isBase64Encoded: options.base64 ?? false,

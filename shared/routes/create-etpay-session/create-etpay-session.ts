@@ -1,9 +1,12 @@
-// The ETpay route's one domain call: open a bank-transfer session and answer with what the browser needs.
+// The ETpay route's one domain call: open a bank-transfer session for the caller's order (which keeps its
+// first amount) and answer with what the browser needs.
 import { etpayRut } from '../../domain/index.ts';
-import { recordEtpaySession } from '../../etpay/session-store.ts';
+import { ApiError } from '../../errors.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { initEtpaySession } from '../../providers/etpay.ts';
 import { endpoint } from '../../providers/urls.ts';
+import { addAttempt, openOrder } from '../../state/orders.ts';
+import { sessionRefusal } from '../../state/transitions.ts';
 import { assertReturnUrls } from './return-urls.ts';
 import type { CreateEtpaySessionBody, CreateEtpaySessionResult } from './schema.ts';
 
@@ -17,7 +20,17 @@ export const createEtpaySession = async (
     ETPAY_RETURN_ORIGINS,
     STAGE,
   );
+  // The secret first: a stage that cannot read it opens no order (and the failure is counted as Secrets Manager's).
   const etpay = await ctx.secret();
+  // The owner's order keeps its first amount: another amount, or a paid order, and ETpay is never called.
+  const { order, created } = await openOrder(PAYMENTS_TABLE, {
+    owner: ctx.caller,
+    provider: 'etpay',
+    id: input.merchant_order_id,
+    amount: input.order_amount,
+  });
+  const refusal = created ? undefined : sessionRefusal(order, input.order_amount);
+  if (refusal) throw new ApiError(refusal, { reason: `etpay session: ${refusal}` });
   const session = await initEtpaySession(
     {
       ...input,
@@ -33,12 +46,11 @@ export const createEtpaySession = async (
       ...ctx.budget,
     },
   );
-  await recordEtpaySession(PAYMENTS_TABLE, {
-    token: session.token,
-    signature_token: session.signature_token,
-    merchant_order_id: input.merchant_order_id,
-    order_amount: input.order_amount,
-    created_at: new Date().toISOString(),
+  await addAttempt(PAYMENTS_TABLE, order, {
+    provider: 'etpay',
+    providerId: session.token,
+    amount: input.order_amount,
+    signatureToken: session.signature_token,
   });
   return {
     statusCode: 201,

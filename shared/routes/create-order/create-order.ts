@@ -2,8 +2,10 @@
 // at most once per Idempotency-Key.
 import { randomUUID } from 'node:crypto';
 import type { RouteContext } from '../../http/route.ts';
+import { logger } from '../../observability/logger.ts';
 import { createSkipPayOrder } from '../../providers/skippay.ts';
 import { keyedReference, withIdempotencyKey } from '../../state/idempotency.ts';
+import { addAttempt, openOrder } from '../../state/orders.ts';
 import type { CreateOrderBody, CreateOrderHeaders, CreateOrderResult } from './schema.ts';
 
 /** Unique without coordination: a clinic that sends no reference still gets one it can reconcile. */
@@ -20,12 +22,31 @@ export const createOrder = async (
   input: CreateOrderBody,
   ctx: RouteContext<'create-order', CreateOrderHeaders>,
 ): Promise<CreateOrderResult> => {
+  const owner = ctx.caller;
+  const { PAYMENTS_TABLE } = ctx.settings;
   const skip = await ctx.secret();
-  const reference = orderReference(input, ctx.caller, ctx.headers['idempotency-key']);
+  const reference = orderReference(input, owner, ctx.headers['idempotency-key']);
   const order = await createSkipPayOrder(
     { reference, total_amount: input.total_amount, customer: input.customer, provider_rut: input.provider_rut },
     { apiUrl: ctx.settings.SKIPPAY_API_URL, clientSecret: skip.SKIPPAY_CLIENT_SECRET, ...ctx.budget },
   );
+  // Known from its creation on (pending, its amount, its owner), not only once a webhook arrives.
+  try {
+    const { order: recorded, created } = await openOrder(PAYMENTS_TABLE, {
+      owner,
+      provider: 'skippay',
+      id: order.hash,
+      amount: input.total_amount,
+      providerStatus: order.status,
+    });
+    if (created) await addAttempt(PAYMENTS_TABLE, recorded, { provider: 'skippay', providerId: order.hash, amount: input.total_amount, providerStatus: order.status });
+  } catch (error) {
+    // SkipPay holds an order this API could not record (its webhooks would move nothing): no 201 for it.
+    // The caller's retry with the same key sends the same reference; this line names the orphan for
+    // reconciliation (the table may be what is down).
+    logger.error('order created at SkipPay but not recorded', { reference, order_token: order.hash });
+    throw error;
+  }
   return {
     statusCode: 201,
     body: { order_token: order.hash, reference, ...(order.status ? { status: order.status } : {}) },

@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { providerTokenSchema, safeTextSchema } from '../../domain/index.ts';
 import type { RouteResult } from '../../http/response.ts';
+import { paymentViewSchema } from '../../state/orders.ts';
 
 /** The same rules as where the ids came from: the ETpay session request and SkipPay's order hash. */
 export const getPaymentStatusPath = z.object({
@@ -11,21 +12,6 @@ export const getPaymentStatusPath = z.object({
 });
 export type GetPaymentStatusPath = z.output<typeof getPaymentStatusPath>;
 
-/** 200: the latest state recorded from the provider's notifications and confirmations. */
-export const getPaymentStatusResponse = {
-  status: 200,
-  body: z.strictObject({
-    provider: z.enum(['etpay', 'skippay']),
-    id: z.string(),
-    status: z.string().register(z.globalRegistry, {
-      description:
-        'The provider\'s word for the payment, as last recorded. ETpay: its `payment_status` (`success` paid, `error` failed; anything else not final). SkipPay: the webhook\'s order status (`paid` is paid; any other value, e.g. `pending`, is not).',
-      examples: ['success', 'paid'],
-    }),
-    paid: z.boolean().register(z.globalRegistry, {
-      description: 'True only when the provider said the payment succeeded (`success` at ETpay, `paid` at SkipPay).',
-    }),
-    updated_at: z.iso.datetime(),
-  }),
-} as const;
+/** 200: the caller's order (the same shape as each item of GET /v1/payments). */
+export const getPaymentStatusResponse = { status: 200, body: paymentViewSchema } as const;
 export type GetPaymentStatusResult = RouteResult<typeof getPaymentStatusResponse>;

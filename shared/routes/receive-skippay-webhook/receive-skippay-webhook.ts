@@ -1,13 +1,14 @@
-// The SkipPay webhook route's one domain call: verify, then store the raw event once, then move the order's state.
+// The SkipPay webhook route's one domain call: verify, then store the raw event once, then move its attempt and order.
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { providerTokenSchema } from '../../domain/provider-token.ts';
 import { ApiError, configurationError } from '../../errors.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { logger } from '../../observability/logger.ts';
-import { providerTokenSchema } from '../../domain/provider-token.ts';
 import { itemId, RETENTION_SECONDS } from '../../state/keys.ts';
-import { recordOnce, recordPaymentState } from '../../state/payment-state.ts';
-import { expiresIn } from '../../state/table.ts';
+import { findAttempt, recordAttemptResult } from '../../state/orders.ts';
+import { expiresIn, recordOnce } from '../../state/table.ts';
+import { outcomeOf } from '../../state/transitions.ts';
 import type { ReceiveSkipPayWebhookHeaders, ReceiveSkipPayWebhookResult } from './schema.ts';
 import { skipPaySignatureProblem } from './skippay-signature.ts';
 
@@ -22,6 +23,7 @@ const skipPayEvent = z.object({
       z.object({
         hash: z.catch(z.optional(providerTokenSchema), undefined),
         status: z.catch(z.optional(text(64)), undefined),
+        total_amount: z.catch(z.optional(z.coerce.number().check(z.int(), z.positive())), undefined),
       }),
     ),
     undefined,
@@ -71,9 +73,15 @@ export const receiveSkipPayWebhook = async (
       expiration: expiresIn(RETENTION_SECONDS.paymentRecords),
     },
     async () => {
-      if (orderToken !== undefined && status !== undefined) {
-        await recordPaymentState(PAYMENTS_TABLE, 'skippay', orderToken, { status, paid: status === 'paid' });
-      }
+      if (orderToken === undefined || status === undefined) return;
+      // The order is found through its attempt (the SkipPay order): a hash nobody created here moves nothing.
+      const attempt = await findAttempt(PAYMENTS_TABLE, 'skippay', orderToken);
+      if (!attempt) return;
+      await recordAttemptResult(PAYMENTS_TABLE, attempt, {
+        outcome: outcomeOf('skippay', status),
+        providerStatus: status,
+        amount: event.data?.total_amount ?? attempt.amount,
+      });
     },
   );
   logger.info('skippay webhook', { event_type: event.type ?? 'unknown', order_state_changed: recorded && status !== undefined, replay: !recorded });

@@ -290,9 +290,11 @@ export const sortedJson = (value: unknown): string =>
     isObject(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
 
-/** The authenticated caller (`iss|sub`) from HTTP API's JWT authorizer, if it ran. */
+/** The owner (`iss|client_id`, else azp, else sub) from HTTP API's JWT authorizer; '' without one. */
 export const callerOf = (event: APIGatewayProxyEventV2): string => {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
-  const subject = claims?.sub ?? claims?.client_id;
-  return typeof subject === 'string' && subject !== '' ? `${typeof claims?.iss === 'string' ? claims.iss : ''}|${subject}` : '';
+  const claim = (name: string) => (typeof claims?.[name] === 'string' && claims[name] !== '' ? claims[name] : undefined);
+  const application = claim('client_id') ?? claim('azp') ?? claim('sub');
+  const issuer = claim('iss');
+  return issuer !== undefined && application !== undefined ? `${issuer}|${application}` : '';
 };

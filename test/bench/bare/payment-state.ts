@@ -1,7 +1,8 @@
 // Bare payment state: the same items, reads and conditional writes as shared/state/ (table.ts,
-// payment-state.ts) on the payments table, with the DynamoDB client directly and the attributes
+// orders.ts) on the payments table, with the DynamoDB client directly and the attributes
 // marshalled by hand.
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { createHash } from 'node:crypto';
 import { dynamoClient, env } from './common.ts';
 
 export type Item = Record<string, AttributeValue>;
@@ -22,35 +23,6 @@ export const getLive = async (id: string): Promise<Item | undefined> => {
   if (!item) return undefined;
   const expiration = item.expiration?.N;
   return expiration !== undefined && Number(expiration) <= nowSeconds() ? undefined : item;
-};
-
-/** An order's latest state. `paid` is sticky: an unpaid result never overwrites a paid one. */
-export const recordPaymentState = async (provider: 'etpay' | 'skippay', id: string, status: string, paid: boolean): Promise<void> => {
-  const Item: Item = {
-    id: { S: `${provider}-order#${id}` },
-    status: { S: status },
-    paid: { BOOL: paid },
-    updated_at: { S: new Date().toISOString() },
-    expiration: { N: String(nowSeconds() + RECORD_SECONDS) },
-  };
-  const TableName = env('PAYMENTS_TABLE');
-  if (paid) {
-    await dynamoClient().send(new PutItemCommand({ TableName, Item }));
-    return;
-  }
-  try {
-    await dynamoClient().send(
-      new PutItemCommand({
-        TableName,
-        Item,
-        ConditionExpression: `${ABSENT} OR #paid = :unpaid`,
-        ExpressionAttributeNames: { ...ABSENT_NAMES, '#paid': 'paid' },
-        ExpressionAttributeValues: { ':now': { N: String(nowSeconds()) }, ':unpaid': { BOOL: false } },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
 };
 
 /**
@@ -80,4 +52,39 @@ export const recordOnce = async (record: Item & { id: { S: string } }, effects: 
     throw error;
   }
   return true;
+};
+
+/** The order's item id (shared/state/keys.ts): the owner's fixed-length key, the provider, the order id. */
+export const orderItemId = (owner: string, provider: 'etpay' | 'skippay', id: string): string =>
+  `order#${createHash('sha256').update(owner).digest('base64url')}#${provider}#${id}`;
+
+/** Rewrites an item under the version it was read at (optimistic concurrency, as shared/state/orders.ts). */
+const putAtVersion = async (item: Item): Promise<void> => {
+  const version = Number(item.version?.N ?? '0');
+  await dynamoClient().send(
+    new PutItemCommand({
+      TableName: env('PAYMENTS_TABLE'),
+      Item: { ...item, version: { N: String(version + 1) }, updated_at: { S: new Date().toISOString() } },
+      ConditionExpression: '#version = :version',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':version': { N: String(version) } },
+    }),
+  );
+};
+
+/**
+ * One result about one attempt, as recordAttemptResult does it: the attempt (a success stays a success),
+ * then its order (paid never reverts; paid only for the order's amount, else needs_review).
+ */
+export const recordAttemptResult = async (attempt: Item, outcome: 'success' | 'failure' | 'pending', status: string, amount: number): Promise<void> => {
+  if (attempt.status?.S !== 'succeeded') {
+    const next = outcome === 'success' ? 'succeeded' : outcome === 'failure' ? 'failed' : 'pending';
+    await putAtVersion({ ...attempt, status: { S: next }, provider_status: { S: status }, ...(outcome === 'success' ? { paid_amount: { N: String(amount) } } : {}) });
+  }
+  const orderId = attempt.order?.S;
+  const order = orderId === undefined ? undefined : await getLive(orderId);
+  if (!order || order.status?.S === 'paid') return;
+  const orderStatus =
+    outcome === 'success' ? (String(amount) === order.amount?.N ? 'paid' : 'needs_review') : order.status?.S === 'needs_review' ? 'needs_review' : outcome === 'failure' ? 'failed' : 'pending';
+  await putAtVersion({ ...order, status: { S: orderStatus }, provider_status: { S: status } });
 };

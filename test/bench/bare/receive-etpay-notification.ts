@@ -16,7 +16,7 @@ const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<
     }
 
     const result = await verifyPaymentResult(payment, true);
-    if (!result) return fail(401, 'INVALID_SIGNATURE', requestId);
+    if (!result || result === 'not-found') return fail(401, 'INVALID_SIGNATURE', requestId);
     await recordPaymentResult(result, 'notification');
     return respond(200, { received: true }, requestId);
   } catch (error) {

@@ -5,7 +5,9 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { ConfigError, env, fail, isObject, logged, readBody, requestIdOf, respond, type Result, secret, TOKEN } from './common.ts';
-import { nowSeconds, RECORD_SECONDS, recordOnce, recordPaymentState, type Item } from './payment-state.ts';
+import { getLive, nowSeconds, RECORD_SECONDS, recordAttemptResult, recordOnce, type Item } from './payment-state.ts';
+
+const SKIPPAY_FAILURES = new Set(['failed', 'cancelled', 'canceled', 'rejected', 'expired', 'voided']);
 
 const SKIP_KEYS = ['SKIP_PUBLIC_KEY', 'SKIPPAY_CLIENT_ID', 'SKIPPAY_CLIENT_SECRET', 'SKIPPAY_WEBHOOK_SECRET'];
 const SIGNATURE = /^sha256=([0-9a-fA-F]{64})$/;
@@ -52,7 +54,12 @@ const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<
     record.received_at = { S: new Date().toISOString() };
     record.expiration = { N: String(nowSeconds() + RECORD_SECONDS) };
     await recordOnce(record, async () => {
-      if (orderToken !== undefined && status !== undefined) await recordPaymentState('skippay', orderToken, status, status === 'paid');
+      if (orderToken === undefined || status === undefined) return;
+      // The order is found through its attempt (the SkipPay order): a hash nobody created here moves nothing.
+      const attempt = await getLive(`attempt#skippay#${orderToken}`);
+      if (!attempt) return;
+      const total = Number(isObject(data) && data.total_amount !== undefined ? data.total_amount : attempt.amount?.N);
+      await recordAttemptResult(attempt, status === 'paid' ? 'success' : SKIPPAY_FAILURES.has(status) ? 'failure' : 'pending', status, total);
     });
     return respond(200, { received: true }, requestId);
   } catch (error) {

@@ -2,22 +2,30 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '#shared/errors.ts';
 import { verifyPaymentResult } from '#shared/etpay/payment-result.ts';
-import { recordEtpaySession } from '#shared/etpay/session-store.ts';
+import { addAttempt, openOrder } from '#shared/state/orders.ts';
 import { usePaymentsTable } from '../../support/dynamo.ts';
 import { rs256Result, signResult, unsignedResult, type ResultClaims } from '../../support/etpay-jwt.ts';
 
 const table = usePaymentsTable();
-const session = {
-  token: 'sess_unit_1',
-  signature_token: 'sig-unit-secret',
-  merchant_order_id: 'OC-UNIT-1',
-  order_amount: 50000,
-  created_at: new Date().toISOString(),
+const OWNER = 'https://issuer.test|clinic-a';
+const session = { token: 'sess_unit_1', signature_token: 'sig-unit-secret', merchant_order_id: 'OC-UNIT-1', order_amount: 50000 };
+const claims: ResultClaims = {
+  session_token: session.token,
+  merchant_order_id: session.merchant_order_id,
+  order_amount: session.order_amount,
+  payment_status: 'success',
+  payment_token: 'pay_unit_1',
 };
-const claims: ResultClaims = { session_token: session.token, payment_status: 'success', payment_token: 'pay_unit_1' };
 
 beforeAll(async () => {
-  await recordEtpaySession(table.name, session);
+  // The session as POST /v1/etpay/sessions records it: an attempt on the owner's order.
+  const { order } = await openOrder(table.name, { owner: OWNER, provider: 'etpay', id: session.merchant_order_id, amount: session.order_amount });
+  await addAttempt(table.name, order, {
+    provider: 'etpay',
+    providerId: session.token,
+    amount: session.order_amount,
+    signatureToken: session.signature_token,
+  });
 });
 
 const codeOf = (promise: Promise<unknown>): Promise<string> =>
@@ -27,9 +35,9 @@ const codeOf = (promise: Promise<unknown>): Promise<string> =>
   );
 
 describe('verifyPaymentResult: the algorithm is pinned to HS256', () => {
-  it('HS256 keyed with the session\'s signature_token verifies, and only `success` is paid', async () => {
+  it('HS256 keyed with the session\'s signature_token verifies, with the amount it says moved', async () => {
     const result = await verifyPaymentResult(await signResult(claims, session.signature_token), table.name);
-    expect(result).toMatchObject({ payment_status: 'success', payment_token: 'pay_unit_1', paid: true, session: { token: session.token } });
+    expect(result).toMatchObject({ payment_status: 'success', payment_token: 'pay_unit_1', amount: 50000, session: { provider_id: session.token } });
   });
 
   const refused: { name: string; jwt: () => Promise<string> | string }[] = [

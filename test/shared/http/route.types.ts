@@ -74,3 +74,45 @@ getRoute({
   // @ts-expect-error path parameters are the path schema's output
   handle: (params: { order: number }) => Promise.resolve({ statusCode: 200, body: { ok: params.order > 0 } }),
 });
+
+// The query is the query schema's output (GET /v1/payments).
+getRoute({
+  name: 'list-payments',
+  path: z.object({}),
+  query: z.strictObject({ limit: z.number() }),
+  response,
+  // @ts-expect-error query parameters are the query schema's output
+  handle: (_params, _ctx, query: { cursor: number }) => Promise.resolve({ statusCode: 200, body: { ok: query.cursor > 0 } }),
+});
+
+getRoute({
+  name: 'list-payments',
+  path: z.object({}),
+  query: z.strictObject({ limit: z.number() }),
+  response,
+  handle: (_params, _ctx, query) => {
+    const limit: number = query.limit;
+    return Promise.resolve({ statusCode: 200 as const, body: { ok: limit > 0 } });
+  },
+});
+
+// A clinic route's caller is its owner, always there (401 before the call otherwise); a provider's route has none.
+jsonRoute({
+  name: 'confirm-etpay-payment',
+  body,
+  response,
+  handle: (_input, ctx) => {
+    const owner: string = ctx.caller;
+    return Promise.resolve({ statusCode: 200, body: { ok: owner !== '' } });
+  },
+});
+
+rawBodyRoute({
+  name: 'receive-skippay-webhook',
+  response,
+  handle: (_raw, ctx) => {
+    // @ts-expect-error a provider's (public) route has no clinic caller
+    const owner: string = ctx.caller;
+    return Promise.resolve({ statusCode: 200, body: { ok: owner === '' } });
+  },
+});

@@ -1,0 +1,243 @@
+// Orders and their attempts in the payment-state table (keys in keys.ts, rules in transitions.ts).
+// An order belongs to one owner and keeps its amount; an attempt (an ETpay session, the SkipPay order
+// itself) is its own item naming its order. recordAttemptResult is the ONE way a provider's word about a
+// payment reaches the state: confirmations, notifications, webhooks and (later) status pulls all call it.
+import * as z from 'zod/mini';
+import { ApiError } from '../errors.ts';
+import { logger } from '../observability/logger.ts';
+import { reportMetrics } from '../observability/request-log.ts';
+import { MetricName } from '../observability/metric-names.ts';
+import { itemId, ownerKey, RETENTION_SECONDS, type PaymentProvider } from './keys.ts';
+import { atVersion, expiresIn, getItem, putItem } from './table.ts';
+import {
+  ATTEMPT_STATUSES,
+  nextAttempt,
+  nextOrder,
+  ORDER_STATUSES,
+  type AttemptResult,
+  type OrderChange,
+} from './transitions.ts';
+
+const storedOrder = z.object({
+  id: z.string(),
+  owner: z.string(),
+  provider: z.enum(['etpay', 'skippay']),
+  order_id: z.string(),
+  amount: z.number(),
+  status: z.enum(ORDER_STATUSES),
+  provider_status: z.optional(z.string()),
+  attempts: z.number(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  version: z.number(),
+});
+export type OrderRecord = z.output<typeof storedOrder>;
+
+const storedAttempt = z.object({
+  id: z.string(),
+  provider: z.enum(['etpay', 'skippay']),
+  provider_id: z.string(),
+  owner: z.string(),
+  /** The order item's id. */
+  order: z.string(),
+  order_id: z.string(),
+  amount: z.number(),
+  paid_amount: z.optional(z.number()),
+  status: z.enum(ATTEMPT_STATUSES),
+  provider_status: z.optional(z.string()),
+  created_at: z.string(),
+  updated_at: z.string(),
+  version: z.number(),
+  /** ETpay only: the key its results are signed with. Never leaves the backend, never logged. */
+  signature_token: z.optional(z.string().check(z.minLength(1))),
+});
+export type AttemptRecord = z.output<typeof storedAttempt>;
+
+/**
+ * What GET /v1/payments/{provider}/{id} and each listed item answer (contract v1.1): the contract's fields,
+ * nothing internal. Both routes' response schemas (shared/routes/<name>/schema.ts) use this one.
+ */
+export const paymentViewSchema = z.strictObject({
+  provider: z.enum(['etpay', 'skippay']),
+  id: z.string(),
+  status: z.enum(ORDER_STATUSES).register(z.globalRegistry, {
+    description:
+      'The order as this API judges it: `paid` only for a successful payment of the order\'s amount; `needs_review` when money moved for another amount; `failed`; otherwise `pending`.',
+    examples: ['paid', 'pending'],
+  }),
+  paid: z.boolean().register(z.globalRegistry, {
+    description: 'True only when the order is `paid`: the provider said the payment succeeded, for this order\'s amount.',
+  }),
+  amount: z.int(),
+  provider_status: z.nullable(z.string()).register(z.globalRegistry, {
+    description:
+      'The provider\'s word for the latest attempt, as last recorded. ETpay: its `payment_status` (e.g. `success`, `error`). SkipPay: the order status (e.g. `paid`, `pending`).',
+  }),
+  attempts: z.int(),
+  created_at: z.iso.datetime(),
+  updated_at: z.iso.datetime(),
+});
+export type PaymentView = z.output<typeof paymentViewSchema>;
+
+export const paymentView = (order: OrderRecord): PaymentView => ({
+  provider: order.provider,
+  id: order.order_id,
+  status: order.status,
+  paid: order.status === 'paid',
+  amount: order.amount,
+  provider_status: order.provider_status ?? null,
+  attempts: order.attempts,
+  created_at: order.created_at,
+  updated_at: order.updated_at,
+});
+
+const malformed = (kind: string): ApiError => new ApiError('INTERNAL_ERROR', { reason: `state: malformed ${kind} item` });
+
+export const parseOrder = (item: Record<string, unknown>): OrderRecord => {
+  const parsed = storedOrder.safeParse(item);
+  if (!parsed.success) throw malformed('order');
+  return parsed.data;
+};
+
+const RETENTION: Record<PaymentProvider, number> = {
+  etpay: RETENTION_SECONDS.etpayAttempt,
+  skippay: RETENTION_SECONDS.paymentRecords,
+};
+/** Read-modify-write rounds before giving up on a hot item (two results about one order at once). */
+const MAX_ROUNDS = 5;
+
+/** The owner's order, or undefined: another owner's order reads exactly like an unknown one. */
+export const getOrder = async (table: string, owner: string, provider: PaymentProvider, id: string): Promise<OrderRecord | undefined> => {
+  const item = await getItem(table, itemId.order(owner, provider, id));
+  return item ? parseOrder(item) : undefined;
+};
+
+/** The order as it is, created (`pending`, this amount, no attempts) if the owner has none by that id. */
+export const openOrder = async (
+  table: string,
+  order: { owner: string; provider: PaymentProvider; id: string; amount: number; providerStatus?: string | undefined },
+): Promise<{ order: OrderRecord; created: boolean }> => {
+  const now = new Date().toISOString();
+  const record: OrderRecord = {
+    id: itemId.order(order.owner, order.provider, order.id),
+    owner: order.owner,
+    provider: order.provider,
+    order_id: order.id,
+    amount: order.amount,
+    status: 'pending',
+    provider_status: order.providerStatus,
+    attempts: 0,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+  };
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    // owner_key puts the order in the listing index; orders outlive their attempts for reconciliation.
+    const item = { ...record, owner_key: ownerKey(order.owner), expiration: expiresIn(RETENTION_SECONDS.paymentRecords) };
+    if (await putItem(table, item, atVersion(0))) return { order: record, created: true };
+    const existing = await getOrder(table, order.owner, order.provider, order.id);
+    if (existing) return { order: existing, created: false };
+    // Present for the condition but expired on read: replace it under its version next round.
+  }
+  throw new ApiError('INTERNAL_ERROR', { reason: 'state: order kept changing while opened' });
+};
+
+/** Read, apply, write back under the version read; again if someone wrote in between. */
+const updateOrder = async (
+  table: string,
+  id: string,
+  apply: (order: OrderRecord) => OrderRecord | undefined,
+): Promise<OrderRecord | undefined> => {
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const item = await getItem(table, id);
+    if (!item) return undefined;
+    const current = parseOrder(item);
+    const next = apply(current);
+    if (!next) return current;
+    const written = { ...item, ...next, updated_at: new Date().toISOString(), version: current.version + 1 };
+    if (await putItem(table, written, atVersion(current.version))) return parseOrder(written);
+  }
+  throw new ApiError('INTERNAL_ERROR', { reason: 'state: order kept changing while updated' });
+};
+
+/** Records a new attempt on an order the caller opened, and counts it on the order. */
+export const addAttempt = async (
+  table: string,
+  order: OrderRecord,
+  attempt: { provider: PaymentProvider; providerId: string; amount: number; providerStatus?: string | undefined; signatureToken?: string },
+): Promise<AttemptRecord> => {
+  const now = new Date().toISOString();
+  const record: AttemptRecord = {
+    id: itemId.attempt(attempt.provider, attempt.providerId),
+    provider: attempt.provider,
+    provider_id: attempt.providerId,
+    owner: order.owner,
+    order: order.id,
+    order_id: order.order_id,
+    amount: attempt.amount,
+    status: 'pending',
+    provider_status: attempt.providerStatus,
+    created_at: now,
+    updated_at: now,
+    version: 1,
+    signature_token: attempt.signatureToken,
+  };
+  if (!(await putItem(table, { ...record, expiration: expiresIn(RETENTION[attempt.provider]) }, atVersion(0)))) {
+    // The provider handed out the same id again (a re-initialised session): the same order's attempt is
+    // kept as it is; another order's would be a provider bug, and is never taken over.
+    const existing = await findAttempt(table, attempt.provider, attempt.providerId);
+    if (existing?.order === order.id) return existing;
+    throw new ApiError('INTERNAL_ERROR', { reason: `state: ${attempt.provider} attempt id of another order` });
+  }
+  await updateOrder(table, order.id, (current) => ({ ...current, attempts: current.attempts + 1 }));
+  return record;
+};
+
+/** The attempt with that provider id, or undefined (never recorded, or expired). */
+export const findAttempt = async (table: string, provider: PaymentProvider, providerId: string): Promise<AttemptRecord | undefined> => {
+  const item = await getItem(table, itemId.attempt(provider, providerId));
+  if (!item) return undefined;
+  const parsed = storedAttempt.safeParse(item);
+  if (!parsed.success) throw malformed('attempt');
+  return parsed.data;
+};
+
+export interface RecordedResult {
+  attempt: AttemptRecord;
+  order: OrderRecord | undefined;
+  change: OrderChange;
+}
+
+/**
+ * The one way a result reaches the state: its attempt first, then the order it belongs to, each by the
+ * rules in transitions.ts. Both writes are idempotent under those rules, so a caller that failed midway
+ * may simply record the same result again. A success of the wrong amount is counted (NeedsReview, pages).
+ */
+export const recordAttemptResult = async (table: string, attempt: AttemptRecord, result: AttemptResult): Promise<RecordedResult> => {
+  let current = attempt;
+  for (let round = 0; ; round += 1) {
+    const next = nextAttempt(current, result);
+    if (next === current) break;
+    const written = { ...current, ...next, updated_at: new Date().toISOString(), version: current.version + 1 };
+    const item = await getItem(table, current.id);
+    if (item && (await putItem(table, { ...item, ...written }, atVersion(current.version)))) {
+      current = written;
+      break;
+    }
+    const reread = await findAttempt(table, attempt.provider, attempt.provider_id);
+    if (!reread || round >= MAX_ROUNDS) throw new ApiError('INTERNAL_ERROR', { reason: 'state: attempt kept changing while updated' });
+    current = reread;
+  }
+  const seen: { change: OrderChange } = { change: 'none' };
+  const order = await updateOrder(table, attempt.order, (existing) => {
+    const moved = nextOrder(existing, result);
+    seen.change = moved.change;
+    return moved.change === 'none' && moved.order.provider_status === existing.provider_status ? undefined : { ...existing, ...moved.order };
+  });
+  const { change } = seen;
+  if (change === 'wrong_amount') {
+    reportMetrics(attempt.provider, [[MetricName.PaymentNeedsReview, 'Count', 1]]);
+    logger.warn('payment of another amount: order needs review', { provider: attempt.provider, order_id: attempt.order_id });
+  }
+  return { attempt: current, order, change };
+};
