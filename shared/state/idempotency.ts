@@ -8,22 +8,17 @@
 // - a call that throws deletes its record: failures (5xx-class, and also refusals, which created
 //   nothing) are not stored and may be retried.
 // Its errors become contract codes here and nowhere else (the edge's toApiError sees ApiErrors only).
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyInconsistentStateError,
-  IdempotencyItemNotFoundError,
-  IdempotencyUnknownError,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+// Powertools and the DynamoDB client are imported on the first keyed request only (idempotency-layer.ts).
 import type { Context } from 'aws-lambda';
 import { ApiError } from '../errors.ts';
 import type { JsonResult } from '../http/response.ts';
 import { logger } from '../observability/logger.ts';
+import type * as Layer from './idempotency-layer.ts';
 import { itemId, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, RETENTION_SECONDS } from './keys.ts';
-import { dynamoClient } from './client.ts';
+
+// Set once the first keyed request has imported it; no Powertools error can exist before then.
+let powertools: typeof Layer | undefined;
+const loadPowertools = async (): Promise<typeof Layer> => (powertools ??= await import('./idempotency-layer.ts'));
 
 /** What an idempotent route needs from its RouteContext. */
 export interface IdempotentContext {
@@ -41,6 +36,14 @@ interface KeyedRequest<B> {
 }
 
 export const idempotencyError = (error: unknown): unknown => {
+  if (powertools === undefined) return error;
+  const {
+    IdempotencyAlreadyInProgressError,
+    IdempotencyInconsistentStateError,
+    IdempotencyItemNotFoundError,
+    IdempotencyUnknownError,
+    IdempotencyValidationError,
+  } = powertools;
   if (error instanceof IdempotencyValidationError) {
     return new ApiError('IDEMPOTENCY_KEY_REUSED', { reason: 'idempotency: another body for this key' });
   }
@@ -68,10 +71,11 @@ export const withIdempotencyKey = <B, C extends IdempotentContext>(
   functionName: string,
   fn: (body: B, ctx: C) => Promise<JsonResult>,
 ): ((body: B, ctx: C) => Promise<JsonResult>) => {
-  const byTable = new Map<string, { config: IdempotencyConfig; run: (request: KeyedRequest<B>, ctx: C) => Promise<JsonResult> }>();
-  const idempotentFor = (table: string) => {
+  const byTable = new Map<string, { config: Layer.IdempotencyConfig; run: (request: KeyedRequest<B>, ctx: C) => Promise<JsonResult> }>();
+  const idempotentFor = (table: string, lib: typeof Layer) => {
     let entry = byTable.get(table);
     if (!entry) {
+      const { DynamoDBPersistenceLayer, dynamoClient, IdempotencyConfig, makeIdempotent } = lib;
       const config = new IdempotencyConfig({
         eventKeyJmesPath: '[caller, key]',
         payloadValidationJmesPath: 'body',
@@ -102,10 +106,10 @@ export const withIdempotencyKey = <B, C extends IdempotentContext>(
   return async (body, ctx) => {
     const key = ctx.headers['idempotency-key'];
     if (key === undefined) return fn(body, ctx);
-    const { config, run } = idempotentFor(ctx.settings.PAYMENTS_TABLE);
-    // Bounds the INPROGRESS lock to this invocation's lifetime.
-    config.registerLambdaContext(ctx.lambdaContext);
     try {
+      const { config, run } = idempotentFor(ctx.settings.PAYMENTS_TABLE, await loadPowertools());
+      // Bounds the INPROGRESS lock to this invocation's lifetime.
+      config.registerLambdaContext(ctx.lambdaContext);
       return await run({ caller: ctx.caller ?? '', key, body }, ctx);
     } catch (error) {
       throw idempotencyError(error);
