@@ -3,7 +3,6 @@
 // with zod and checked against the stage before anything is sent to a provider.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
-import { lambdaCredentials } from './aws-credentials.ts';
 import type { SecretName } from '../catalog.ts';
 import { configurationError, isApiError } from '../errors.ts';
 import type { Stage } from './settings.ts';
@@ -45,7 +44,7 @@ const assertStage = (name: SecretName, value: Record<string, unknown>, stage: St
 let client: SecretsManagerClient | undefined;
 // Built on first use, not at import; the SDK honours AWS_ENDPOINT_URL_SECRETS_MANAGER and AWS_REGION.
 const secretsClient = (): SecretsManagerClient =>
-  (client ??= new SecretsManagerClient({ maxAttempts: 2, credentials: lambdaCredentials }));
+  (client ??= new SecretsManagerClient({ maxAttempts: 2 }));
 
 interface Entry {
   promise: Promise<unknown>;
