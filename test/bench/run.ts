@@ -3,7 +3,7 @@
 // and the Secrets Manager and DynamoDB stand-ins. Ours is built exactly as deployed (infra/build.ts: entry
 // plus chunks), bare with its frozen single-file options (bare-bundle-options.ts).
 // Prints ours, bare and ours/bare against the goals of issue 13 (docs/performance.md), exits 1 when one is
-// missed, writes bench-results/latest.json. About 8–10 minutes on 2 cores.
+// missed, writes bench-results/latest.json. About 6–10 minutes on a quiet 2-core machine.
 //   --smoke    tiny counts, no timing verdicts: exits 0 unless the benchmark itself is broken (CI)
 //   --long     the earlier counts (about 35 minutes): 4 warm processes of 2,000 calls per variant
 //   --no-fail  exit 0 even if a goal is missed
