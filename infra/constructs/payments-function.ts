@@ -14,7 +14,7 @@ export interface PaymentsFunctionProps {
   /** Physical name, so the runbook can name the function and its log group. */
   functionName: string;
   description: string;
-  /** Directory holding the built `index.mjs` that exports `handler`. */
+  /** Directory holding the built `index.mjs` that exports `handler` and the chunks it imports (all deployed). */
   bundlePath: string;
   environment: Record<string, string>;
   logRetention: logs.RetentionDays;

@@ -12,24 +12,20 @@
 // - when the call succeeded but its answer could not be stored, the caller still gets the answer (the
 //   provider acted: a 5xx would invite a retry that acts again), and that is recorded the same way.
 // Its errors become contract codes here and nowhere else (the edge's toApiError sees ApiErrors only).
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyConfig,
-  IdempotencyInconsistentStateError,
-  IdempotencyItemNotFoundError,
-  IdempotencyUnknownError,
-  IdempotencyValidationError,
-  makeIdempotent,
-} from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+// Powertools and its DynamoDB persistence layer are imported on the first keyed request only
+// (idempotency-layer.ts); the persistence layer sends through client.ts's one client (deadline, 503 classification).
 import type { Context } from 'aws-lambda';
 import { ApiError, isApiError } from '../errors.ts';
 import type { JsonResult } from '../http/response.ts';
 import { requireOwner } from '../http/owner.ts';
 import { logger } from '../observability/logger.ts';
+import type * as Layer from './idempotency-layer.ts';
 import { itemId, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, RETENTION_SECONDS } from './keys.ts';
-import { dynamoClient } from './client.ts';
 import { ANSWER_NOT_STORED, keyHashOf, recordUncertainOutcome, uncertainOutcomeOf } from './uncertain-outcomes.ts';
+
+// Set once the first keyed request has imported it; no Powertools error can exist before then.
+let powertools: typeof Layer | undefined;
+const loadPowertools = async (): Promise<typeof Layer> => (powertools ??= await import('./idempotency-layer.ts'));
 
 /** What an idempotent route needs from its RouteContext. */
 export interface IdempotentContext {
@@ -72,6 +68,14 @@ const causeChain = (error: unknown): unknown[] => {
 };
 
 export const idempotencyError = (error: unknown): unknown => {
+  if (powertools === undefined) return error;
+  const {
+    IdempotencyAlreadyInProgressError,
+    IdempotencyInconsistentStateError,
+    IdempotencyItemNotFoundError,
+    IdempotencyUnknownError,
+    IdempotencyValidationError,
+  } = powertools;
   if (error instanceof IdempotencyValidationError) {
     return new ApiError('IDEMPOTENCY_KEY_REUSED', { reason: 'idempotency: another body for this key' });
   }
@@ -103,10 +107,11 @@ export const withIdempotencyKey = <B, C extends IdempotentContext, R extends Jso
   fn: (body: B, ctx: C) => Promise<R>,
   naming?: OutcomeNaming<B, R>,
 ): ((body: B, ctx: C) => Promise<R>) => {
-  const byTable = new Map<string, { config: IdempotencyConfig; run: (request: KeyedRequest<B, R>, ctx: C) => Promise<R> }>();
-  const idempotentFor = (table: string) => {
+  const byTable = new Map<string, { config: Layer.IdempotencyConfig; run: (request: KeyedRequest<B, R>, ctx: C) => Promise<R> }>();
+  const idempotentFor = (table: string, lib: typeof Layer) => {
     let entry = byTable.get(table);
     if (!entry) {
+      const { DynamoDBPersistenceLayer, dynamoClient, IdempotencyConfig, makeIdempotent } = lib;
       const config = new IdempotencyConfig({
         eventKeyJmesPath: '[caller, key]',
         payloadValidationJmesPath: 'body',
@@ -143,7 +148,8 @@ export const withIdempotencyKey = <B, C extends IdempotentContext, R extends Jso
   return async (body, ctx) => {
     const key = ctx.headers['idempotency-key'];
     if (key === undefined) return fn(body, ctx);
-    const { config, run } = idempotentFor(ctx.settings.PAYMENTS_TABLE);
+    // Before the try: a module that fails to load sent nothing anywhere, so it is no uncertain outcome.
+    const { config, run } = idempotentFor(ctx.settings.PAYMENTS_TABLE, await loadPowertools());
     // Bounds the INPROGRESS lock to this invocation's lifetime.
     config.registerLambdaContext(ctx.lambdaContext);
     // The caller is the verified owner (issue 17): one without an owner never reaches a key (the route

@@ -4,7 +4,8 @@
 //   cold: import + first call, once.
 //   warm: WARMUP calls, then CALLS timed calls against the loopback sandbox, one at a time.
 //   pure: the same, with fetch and DynamoDB answering in-process (the secret is cached after the first call).
-import { readFileSync, writeSync } from 'node:fs';
+//   loaded: import + first call, untimed, recording every file the module loader reads (entry and chunks).
+import { readFileSync, statSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as InProcessHttp from './in-process-http.ts';
@@ -34,6 +35,9 @@ export interface ChildReport {
   wrongStatus: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** loaded only: bytes of every JavaScript file import + first call read (the entry and each chunk it imported). */
+  loadedBytes?: number;
+  loadedFiles?: number;
 }
 
 const need = (name: string): string => {
@@ -107,6 +111,19 @@ const shapeOf = (answer: Answer): string => {
   return `${answer.statusCode} body{${keys(body)}} headers{${keys(answer.headers)}}`;
 };
 
+// Which files a cold request reads: a loader hook sees every module the bundle imports, static or dynamic.
+// In-thread (registerHooks) and only in this mode: it slows loading, so no timed run has it.
+const loadedFiles = new Set<string>();
+if (mode === 'loaded') {
+  const { registerHooks } = await import('node:module');
+  registerHooks({
+    load: (url, context, nextLoad) => {
+      if (url.startsWith('file:')) loadedFiles.add(url);
+      return nextLoad(url, context);
+    },
+  });
+}
+
 const event0 = nextEvent();
 const context0 = context();
 const cpuBefore = process.cpuUsage();
@@ -123,7 +140,7 @@ const coldCpu = process.cpuUsage(cpuBefore);
 let wrongStatus = first.statusCode === expectedStatus ? 0 : 1;
 const samples: number[] = [];
 let cpuStart: NodeJS.CpuUsage | undefined;
-if (mode !== 'cold') {
+if (mode === 'warm' || mode === 'pure') {
   for (let i = 0; i < warmup + calls; i++) {
     // Each Lambda invocation starts as a new macrotask (the runtime's next-invocation request resolves on
     // the event loop): timers and finalizers run between calls, as they do there.
@@ -150,6 +167,9 @@ const report: ChildReport = {
   wrongStatus,
   rssBytes: memory.rss,
   heapUsedBytes: memory.heapUsed,
+  ...(mode === 'loaded'
+    ? { loadedBytes: [...loadedFiles].reduce((sum, url) => sum + statSync(new URL(url)).size, 0), loadedFiles: loadedFiles.size }
+    : {}),
 };
 writeSync(3, JSON.stringify(report));
 // Idle keep-alive sockets (SDK, fetch) would otherwise hold the process open; Lambda would freeze it here.

@@ -17,7 +17,7 @@ export type Budget = { kind: 'ratio'; max: number } | { kind: 'absolute'; below:
 
 export interface Row {
   metric: string;
-  unit: 'KiB' | 'ms' | 'MiB';
+  unit: 'KiB' | 'ms' | 'MiB' | 'files';
   ours: number;
   bare: number;
   /** ours / bare. */
@@ -54,7 +54,7 @@ export const row = (metric: string, unit: Row['unit'], ours: number, bare: numbe
 };
 
 const num = (value: number, unit: Row['unit']): string =>
-  Number.isNaN(value) ? '-' : unit === 'ms' && value < 10 ? value.toFixed(3) : value.toFixed(1);
+  Number.isNaN(value) ? '-' : unit === 'files' ? value.toFixed(0) : unit === 'ms' && value < 10 ? value.toFixed(3) : value.toFixed(1);
 const budgetText = (r: Row): string =>
   r.budget === undefined ? '' : r.budget.kind === 'ratio' ? `≤ ${r.budget.max}×` : `< ${r.budget.below} ${r.unit}`;
 

@@ -1,9 +1,12 @@
 // `npm run bench`: every function in the catalog against a bare hand-written handler doing the same work
-// (test/bench/bare/), both bundled with the deploy's esbuild options, measured side by side in fresh child
-// processes against the loopback provider sandbox and the Secrets Manager and DynamoDB stand-ins.
-// Prints ours, bare and ours/bare, checks the budget, writes bench-results/latest.json.
+// (test/bench/bare/), measured side by side in fresh child processes against the loopback provider sandbox
+// and the Secrets Manager and DynamoDB stand-ins. Ours is built exactly as deployed (infra/build.ts: entry
+// plus chunks), bare with its frozen single-file options (bare-bundle-options.ts).
+// Prints ours, bare and ours/bare against the goals of issue 13 (docs/performance.md), exits 1 when one is
+// missed, writes bench-results/latest.json. About 6–10 minutes on a quiet 2-core machine.
 //   --smoke    tiny counts, no timing verdicts: exits 0 unless the benchmark itself is broken (CI)
-//   --no-fail  full counts, but exit 0 even if a budget fails
+//   --long     the earlier counts (about 35 minutes): 4 warm processes of 2,000 calls per variant
+//   --no-fail  exit 0 even if a goal is missed
 //   --only=<function>
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,11 +16,12 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { build, transform } from 'esbuild';
-import { bundleOptions } from '../../infra/build.ts';
+import { buildFunction } from '../../infra/build.ts';
 import type { Sandbox } from '../../local/sandbox/index.ts';
 import { closeStandIns, localStageEnvironment, startStandIns } from '../../local/stage.ts';
 import { FUNCTION_NAMES } from '../../shared/catalog.ts';
 import { httpEvent } from '../support/lambda.ts';
+import { bareBundleOptions } from './bare-bundle-options.ts';
 import type { ChildReport } from './child.ts';
 import { allPass, formatTable, median, percentile, row, type FunctionResult } from './report.ts';
 import { WORKLOADS, type Request, type Workload } from './workloads.ts';
@@ -25,23 +29,29 @@ import { WORKLOADS, type Request, type Workload } from './workloads.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
+const long = args.includes('--long');
 const noFail = args.includes('--no-fail');
 const only = args.find((arg) => arg.startsWith('--only='))?.slice('--only='.length);
 
-// Four alternating processes per variant: this machine's speed drifts by ±15 % within a minute, and
-// interleaved rounds let ours and bare see the same drift.
+// Alternating processes per variant: this machine's speed drifts by ±15 % within a minute, and interleaved
+// rounds let ours and bare see the same drift. The default keeps all 20 cold pairs (the goal) and the 4
+// rounds, with shorter warm processes (their p50 is a guard; the DynamoDB routes' warm calls took most of
+// the old 35 minutes).
 const COUNTS = smoke
   ? { coldRuns: 2, warmup: 10, warmCalls: 50, pureWarmup: 10, pureCalls: 50, rounds: 1 }
-  : { coldRuns: 20, warmup: 500, warmCalls: 2_000, pureWarmup: 2_000, pureCalls: 5_000, rounds: 4 };
+  : long
+    ? { coldRuns: 20, warmup: 500, warmCalls: 2_000, pureWarmup: 2_000, pureCalls: 5_000, rounds: 4 }
+    : { coldRuns: 20, warmup: 200, warmCalls: 600, pureWarmup: 1_000, pureCalls: 2_000, rounds: 4 };
 const CHILD_TIMEOUT_MS = 180_000;
 
 type Variant = 'ours' | 'bare';
-type Mode = 'cold' | 'warm' | 'pure';
+type Mode = 'cold' | 'warm' | 'pure' | 'loaded';
 /** ours, bare, bare, ours, …: both see the same drift. */
 const alternate = (index: number): Variant[] => (index % 2 === 0 ? ['ours', 'bare'] : ['bare', 'ours']);
 
-const bundle = async (entry: string, outfile: string): Promise<number> => {
-  await build({ ...bundleOptions, absWorkingDir: root, entryPoints: [entry], outfile });
+/** The bare baseline as it has always been built: one file. */
+const bundleBare = async (entry: string, outfile: string): Promise<number> => {
+  await build({ ...bareBundleOptions, absWorkingDir: root, entryPoints: [entry], outfile });
   return statSync(outfile).size;
 };
 
@@ -131,12 +141,17 @@ const measure = async (name: string, workload: Workload, bundles: Record<Variant
     ...(workload.uniqueHeader ? { BENCH_UNIQUE_HEADER: workload.uniqueHeader } : {}),
   };
   const loadBefore = os.loadavg()[0] ?? 0;
+  const phase = timer(name);
+  // What a cold request reads from disk: one untimed run each (the loader hook slows loading).
+  const loaded: Record<Variant, ChildReport[]> = { ours: [], bare: [] };
+  for (const variant of alternate(0)) loaded[variant].push(await runChild(bundles[variant], 'loaded', { ...childEnv, ...(await eventsFor(workload, 1)) }));
   const cold: Record<Variant, ChildReport[]> = { ours: [], bare: [] };
   const warm: Record<Variant, ChildReport[]> = { ours: [], bare: [] };
   const pure: Record<Variant, ChildReport[]> = { ours: [], bare: [] };
   for (let i = 0; i < COUNTS.coldRuns; i++) {
     for (const variant of alternate(i)) cold[variant].push(await runChild(bundles[variant], 'cold', { ...childEnv, ...(await eventsFor(workload, 1)) }));
   }
+  phase('cold');
   const warmEnv = { ...childEnv, BENCH_WARMUP: String(COUNTS.warmup), BENCH_CALLS: String(COUNTS.warmCalls) };
   const pureEnv = {
     ...childEnv,
@@ -161,31 +176,47 @@ const measure = async (name: string, workload: Workload, bundles: Record<Variant
     }
     for (const variant of alternate(round)) pure[variant].push(await runChild(bundles[variant], 'pure', { ...pureEnv, ...(await eventsFor(workload, 1)) }));
   }
+  phase('warm and in-process');
 
   const pick = (reports: Record<Variant, ChildReport[]>, f: (list: ChildReport[]) => number) => [f(reports.ours), f(reports.bare)] as const;
   const coldMs = (list: ChildReport[]) => median(list.map((r) => r.importMs + r.firstCallMs));
   const samples = (list: ChildReport[]) => list.flatMap((r) => r.samples);
   const mib = (bytes: number) => bytes / 1024 / 1024;
+  // Issue 13's goals carry a budget; the other rows explain them.
   const rows = [
-    row('bundle', 'KiB', sizes.ours / 1024, sizes.bare / 1024, { kind: 'ratio', max: 1.35 }),
-    row('cold start: import + first call, median', 'ms', ...pick(cold, coldMs), { kind: 'ratio', max: 1.25 }),
+    row('deployed code, every file', 'KiB', sizes.ours / 1024, sizes.bare / 1024),
+    row('code a cold request loads', 'KiB', ...pick(loaded, (list) => median(list.map((r) => (r.loadedBytes ?? Number.NaN) / 1024))), { kind: 'ratio', max: 1 }),
+    row('  files it loads', 'files', ...pick(loaded, (list) => median(list.map((r) => r.loadedFiles ?? Number.NaN)))),
+    row('cold start: import + first call, median', 'ms', ...pick(cold, coldMs), { kind: 'ratio', max: 0.9 }),
     row('  of which import', 'ms', ...pick(cold, (list) => median(list.map((r) => r.importMs)))),
     row('  of which first call', 'ms', ...pick(cold, (list) => median(list.map((r) => r.firstCallMs)))),
     row('  CPU of import + first call', 'ms', ...pick(cold, (list) => median(list.map((r) => r.coldCpuMs)))),
-    row('warm p50', 'ms', ...pick(warm, (list) => percentile(samples(list), 0.5)), { kind: 'ratio', max: 1.2 }),
+    row('  cold start spread: p25', 'ms', ...pick(cold, (list) => percentile(list.map((r) => r.importMs + r.firstCallMs), 0.25))),
+    row('  cold start spread: p75', 'ms', ...pick(cold, (list) => percentile(list.map((r) => r.importMs + r.firstCallMs), 0.75))),
+    row('warm p50', 'ms', ...pick(warm, (list) => percentile(samples(list), 0.5)), { kind: 'ratio', max: 1.35 }),
     row('warm p99', 'ms', ...pick(warm, (list) => percentile(samples(list), 0.99))),
     row('in-process p50', 'ms', ...pick(pure, (list) => percentile(samples(list), 0.5))),
-    row('in-process p99', 'ms', ...pick(pure, (list) => percentile(samples(list), 0.99)), { kind: 'absolute', below: 0.5 }),
+    row('in-process p99', 'ms', ...pick(pure, (list) => percentile(samples(list), 0.99))),
+    row('CPU per request (warm, mean)', 'ms', ...pick(warm, (list) => median(list.map((r) => r.cpuMsPerCall))), { kind: 'ratio', max: 1.3 }),
     row('in-process CPU per call, mean', 'ms', ...pick(pure, (list) => median(list.map((r) => r.cpuMsPerCall)))),
-    row('RSS after first call', 'MiB', ...pick(cold, (list) => mib(median(list.map((r) => r.rssBytes))))),
+    row('RSS after first call', 'MiB', ...pick(cold, (list) => mib(median(list.map((r) => r.rssBytes)))), { kind: 'ratio', max: 1 }),
     row('RSS after warm run', 'MiB', ...pick(warm, (list) => mib(median(list.map((r) => r.rssBytes))))),
   ];
-  const all = (variant: Variant) => [...cold[variant], ...warm[variant], ...pure[variant]];
+  const all = (variant: Variant) => [...loaded[variant], ...cold[variant], ...warm[variant], ...pure[variant]];
   const shapes = { ours: all('ours')[0]?.shape ?? '', bare: all('bare')[0]?.shape ?? '' };
   const sameShape = ['ours', 'bare'].every((variant) => all(variant as Variant).every((r) => r.shape === shapes.ours));
   const wrong = (variant: Variant) => all(variant).reduce((sum, r) => sum + r.wrongStatus, 0);
   const loadAverage = { before: loadBefore, after: os.loadavg()[0] ?? 0 };
   return { name, status: 'measured', rows, sameShape, shapes, wrongStatus: { ours: wrong('ours'), bare: wrong('bare') }, loadAverage };
+};
+
+/** Seconds each phase of a workload took, on stderr: what to shorten if the run grows. */
+const timer = (name: string) => {
+  let last = Date.now();
+  return (what: string) => {
+    process.stderr.write(`bench: ${name} ${what} ${((Date.now() - last) / 1000).toFixed(0)} s, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+    last = Date.now();
+  };
 };
 
 const started = Date.now();
@@ -218,7 +249,7 @@ try {
       continue;
     }
     const bundles = { ours: join(outdir, 'ours', name, 'index.mjs'), bare: join(outdir, 'bare', name, 'index.mjs') };
-    const sizes = { ours: await bundle(entries.ours, bundles.ours), bare: await bundle(entries.bare, bundles.bare) };
+    const sizes = { ours: (await buildFunction(entries.ours, join(outdir, 'ours', name))).bytes, bare: await bundleBare(entries.bare, bundles.bare) };
     for (const workload of workloads) {
       const label = workload.label ? `${name} + ${workload.label}` : name;
       process.stderr.write(`bench: ${label}…\n`);
@@ -243,12 +274,15 @@ const table = formatTable(results, smoke);
 const summary = smoke ? 'smoke run: counts too small for verdicts' : pass ? 'every function meets the budget' : 'BUDGET FAILED';
 // Timings are only as good as the machine is quiet: say so when other work competed for the cores.
 const busiest = Math.max(0, ...results.flatMap((r) => (r.loadAverage ? [r.loadAverage.before, r.loadAverage.after] : [])));
+const loads = results.flatMap((r) => (r.loadAverage ? [r.loadAverage.before, r.loadAverage.after] : []));
+const loadRange = loads.length ? `${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}` : 'n/a';
 const busy = busiest > machine.cores * 0.75
   ? `\nWARNING: load average reached ${busiest.toFixed(1)} on ${machine.cores} cores: other processes competed for the CPU, wall-clock numbers (p99 above all) are inflated; CPU rows are not.\n`
   : '';
 process.stdout.write(
   `\n${machine.node} on ${machine.cpu}, ${machine.cores} cores; ${COUNTS.coldRuns} cold runs, ` +
-    `${COUNTS.warmCalls} warm and ${COUNTS.pureCalls} in-process calls per process, ${COUNTS.rounds} process(es) per variant\n\n${table}\n${busy}\n${summary}\n`,
+    `${COUNTS.warmCalls} warm and ${COUNTS.pureCalls} in-process calls per process, ${COUNTS.rounds} process(es) per variant; ` +
+    `${Math.round((Date.now() - started) / 1000)} s; 1-minute load average ${loadRange}\n\n${table}\n${busy}\n${summary}\n`,
 );
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(

@@ -1,16 +1,18 @@
 // The deployable bundles, as Lambda would load them: a plain Node process imports each
-// dist/functions/<name>/index.mjs and calls `handler`, with Secrets Manager and the providers on loopback.
+// dist/functions/<name>/index.mjs (which imports its chunks from the same folder) and calls `handler`, with
+// Secrets Manager, DynamoDB and the providers on loopback.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFunctions } from '../../infra/build.ts';
+import { buildFunction, buildFunctions } from '../../infra/build.ts';
+import { SANDBOX_SKIP_SECRET, signSkipPayWebhook } from '../../local/sandbox/index.ts';
 import { closeStandIns, localStageEnvironment, startStandIns, type StandIns } from '../../local/stage.ts';
 import { signResult } from '../support/etpay-jwt.ts';
-import { httpEvent } from '../support/lambda.ts';
 import { samplePatient } from '../support/fixtures.ts';
+import { httpEvent, type EventOptions } from '../support/lambda.ts';
 
 const run = promisify(execFile);
 let outdir: string;
@@ -29,19 +31,31 @@ afterAll(async () => {
   rmSync(outdir, { recursive: true, force: true });
 });
 
-/** Imports the bundle in a fresh process, calls it once, prints the result and the timings. */
+/** Imports the bundle in a fresh process, calls it once, prints the result and every file the loader read. */
 const CHILD = `
-const started = performance.now();
+import { registerHooks } from 'node:module';
+const loaded = [];
+registerHooks({ load: (url, context, next) => { if (url.startsWith('file:')) loaded.push(url); return next(url, context); } });
 const { handler } = await import(process.env.BUNDLE);
-const imported = performance.now();
 const context = { awsRequestId: 'smoke', getRemainingTimeInMillis: () => 20000 };
 const result = await handler(JSON.parse(process.env.EVENT), context);
-process.stdout.write('\\n@@' + JSON.stringify({ result, importMs: imported - started, firstCallMs: performance.now() - imported }) + '\\n');
+process.stdout.write('\\n@@' + JSON.stringify({ result, loaded: loaded.map((url) => url.slice(url.lastIndexOf('/') + 1)) }) + '\\n');
 `;
 
-const invokeBundle = async (name: string, body: unknown, options: { claims?: null; routeKey?: string; query?: Record<string, string> } = {}) => {
-  const event = httpEvent({ body, claims: options.claims, routeKey: options.routeKey });
-  if (options.query) event.queryStringParameters = options.query;
+interface Invocation {
+  result: { statusCode: number; body: string; headers: Record<string, string> };
+  /** File names (entry and chunks) the process loaded. */
+  loaded: string[];
+}
+
+type InvokeOptions = Omit<EventOptions, 'body'> & { pathParameters?: Record<string, string>; query?: Record<string, string> };
+
+const invokeBundle = async (name: string, body: unknown, options: InvokeOptions = {}): Promise<Invocation> => {
+  const { pathParameters, query, ...eventOptions } = options;
+  const event = httpEvent({ ...(options.rawBody === undefined ? { body } : {}), ...eventOptions });
+  if (pathParameters) event.pathParameters = pathParameters;
+  if (query) event.queryStringParameters = query;
+  if (event.body === undefined) delete event.headers['content-type'];
   const env = {
     PATH: process.env.PATH,
     BUNDLE: join(outdir, name, 'index.mjs'),
@@ -51,13 +65,13 @@ const invokeBundle = async (name: string, body: unknown, options: { claims?: nul
   };
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', CHILD], { env, timeout: 30_000 });
   const line = stdout.split('\n').find((l) => l.startsWith('@@')) ?? '@@{}';
-  return JSON.parse(line.slice(2)) as { result: { statusCode: number; body: string; headers: Record<string, string> } };
+  return JSON.parse(line.slice(2)) as Invocation;
 };
 
 const patient = samplePatient;
 
 describe('deployable bundles', () => {
-  it('are small, minified ESM, one per function', () => {
+  it('are small, minified ESM, one folder per function', () => {
     for (const [name, bytes] of Object.entries(sizes)) {
       expect(bytes, name).toBeGreaterThan(10_000);
       expect(bytes, name).toBeLessThan(1_000_000);
@@ -107,5 +121,49 @@ describe('deployable bundles', () => {
     const { result } = await invokeBundle('confirm-etpay-payment', { jwt });
     expect(result.statusCode).toBe(401);
     expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'INVALID_SIGNATURE' } });
+  });
+
+  it('create-order loads Powertools Idempotency (its own chunk) only for a request with an Idempotency-Key', async () => {
+    // Rebuilt in place (same output) for its metafile: which chunks hold Powertools.
+    const { metafile } = await buildFunction('functions/create-order/handler.ts', join(outdir, 'create-order'));
+    const powertools = Object.entries(metafile.outputs)
+      .filter(([, output]) => Object.keys(output.inputs).some((input) => input.includes('@aws-lambda-powertools/idempotency')))
+      .map(([file]) => basename(file));
+    expect(powertools).toHaveLength(1);
+    expect(powertools[0]).toMatch(/^chunk-.*\.mjs$/);
+
+    const order = { total_amount: 50000, customer: patient };
+    const plain = await invokeBundle('create-order', order);
+    expect(plain.result.statusCode).toBe(201);
+    expect(plain.loaded).toContain('index.mjs');
+    expect(plain.loaded).not.toContain(powertools[0]);
+
+    const keyed = await invokeBundle('create-order', order, { headers: { 'idempotency-key': `bundle-test-${Date.now()}` } });
+    expect(keyed.result.statusCode).toBe(201);
+    expect(keyed.loaded).toContain(powertools[0]);
+  });
+
+  it('receive-etpay-notification refuses a result for a session it never opened (jose and DynamoDB bundled)', async () => {
+    const payment = await signResult({ session_token: 'never-opened', payment_status: 'success', payment_token: 'pt_1' }, 'some-signature-token');
+    const { result } = await invokeBundle('receive-etpay-notification', { payment }, { routeKey: 'POST /v1/etpay/notifications' });
+    expect(result.statusCode).toBe(401);
+    expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'INVALID_SIGNATURE' } });
+  });
+
+  it('receive-skippay-webhook acknowledges a signed order.paid and records it', async () => {
+    const rawBody = JSON.stringify({ id: `evt_bundle_${Date.now()}`, type: 'order.paid', created_at: new Date().toISOString(), data: { hash: 'ord_bundle1', status: 'paid', reference: 'OC-BUNDLE-1', total_amount: '50000' } });
+    const headers = { 'x-gokeipay-signature': signSkipPayWebhook(rawBody, SANDBOX_SKIP_SECRET.SKIPPAY_WEBHOOK_SECRET) };
+    const { result } = await invokeBundle('receive-skippay-webhook', undefined, { rawBody, headers, routeKey: 'POST /v1/webhooks/skippay' });
+    expect(result.statusCode).toBe(200);
+    expect(JSON.parse(result.body)).toEqual({ received: true });
+  });
+
+  it('get-payment-status reads the payments table: an order never seen → 404 NOT_FOUND', async () => {
+    const { result } = await invokeBundle('get-payment-status', undefined, {
+      routeKey: 'GET /v1/payments/etpay/{merchant_order_id}',
+      pathParameters: { merchant_order_id: 'OC-NEVER-SEEN' },
+    });
+    expect(result.statusCode).toBe(404);
+    expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 });

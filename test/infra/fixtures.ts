@@ -8,20 +8,27 @@ import { FUNCTIONS } from '#shared/catalog.ts';
 import type { DeployStage } from '../../infra/config.ts';
 import { createPaymentsApiApp, type PaymentsApiAppProps } from '../../infra/stages.ts';
 
+/** The chunk every placeholder entry imports. */
+export const PLACEHOLDER_CHUNK = 'chunk-PLACEHOLDER.mjs';
+
 export interface CfnResource {
   Type: string;
   Properties: Record<string, unknown>;
   Metadata?: Record<string, unknown>;
 }
 
-/** A temp dir with `<name>/index.mjs` for every name; each bundle names its function so tests can tell them apart. */
+/**
+ * A temp dir with `<name>/index.mjs` and a chunk it imports for every name, as `npm run build` writes them
+ * (code splitting); each file names its function so tests can tell them apart.
+ */
 export const placeholderBundles = (names: readonly string[] = Object.keys(FUNCTIONS)): { dir: string; remove: () => void } => {
   const dir = mkdtempSync(join(tmpdir(), 'clinic-payments-bundles-'));
   for (const name of names) {
     mkdirSync(join(dir, name));
+    writeFileSync(join(dir, name, PLACEHOLDER_CHUNK), `// placeholder chunk: ${name}\nexport const statusCode = 503;\n`);
     writeFileSync(
       join(dir, name, 'index.mjs'),
-      `// placeholder bundle: ${name}\nexport const handler = async () => ({ statusCode: 503 });\n`,
+      `// placeholder bundle: ${name}\nimport { statusCode } from './${PLACEHOLDER_CHUNK}';\nexport const handler = async () => ({ statusCode });\n`,
     );
   }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };

@@ -11,7 +11,7 @@ import { ORDERS_BY_OWNER_INDEX, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL
 import { FUNCTION_TIMEOUT_SECONDS } from '#shared/limits.ts';
 import { FUNCTION_MEMORY_MB, STAGE_CONFIGS, DEPLOY_STAGES, type DeployStage } from '../../infra/config.ts';
 import { createPaymentsApiApp } from '../../infra/stages.ts';
-import { onlyResource, placeholderBundles, refId, resourcesOf, synthesise, type Synthesised } from './fixtures.ts';
+import { onlyResource, PLACEHOLDER_CHUNK, placeholderBundles, refId, resourcesOf, synthesise, type Synthesised } from './fixtures.ts';
 
 const entries = Object.entries(FUNCTIONS) as [string, FunctionSpec][];
 const routes = entries.flatMap(([name, spec]) => spec.routes.map((route) => [routeKey(route), name, spec] as const));
@@ -54,7 +54,7 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     expect(Object.keys(resourcesOf(template(), 'AWS::Lambda::Function'))).toHaveLength(entries.length);
   });
 
-  it.each(entries)('deploys %s on Node.js 24, arm64, from its own bundle', (name) => {
+  it.each(entries)('deploys %s on Node.js 24, arm64, from its own bundle and the chunks it imports', (name) => {
     const [, fn] = functionOf(name);
     expect(fn.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
@@ -64,8 +64,10 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
       Timeout: FUNCTION_TIMEOUT_SECONDS,
     });
     expect(fn.Metadata?.['aws:asset:property']).toBe('Code');
-    const staged = join(synth.outdir, String(fn.Metadata?.['aws:asset:path']), 'index.mjs');
-    expect(readFileSync(staged, 'utf8')).toContain(`placeholder bundle: ${name}\n`);
+    const asset = join(synth.outdir, String(fn.Metadata?.['aws:asset:path']));
+    expect(readFileSync(join(asset, 'index.mjs'), 'utf8')).toContain(`placeholder bundle: ${name}\n`);
+    // Code splitting: the entry's chunks ship beside it, or the function fails on its first import.
+    expect(readFileSync(join(asset, PLACEHOLDER_CHUNK), 'utf8')).toContain(`placeholder chunk: ${name}\n`);
   });
 
   it.each(entries)('gives %s exactly its catalog settings as environment', (name, spec) => {
