@@ -2,10 +2,8 @@
 // pointed at it with AWS_ENDPOINT_URL_EVENTBRIDGE, so the local run publishes through the real events
 // code path. Keeps what it received in memory, as a rule's target would see it, for the demo page
 // (`GET /__events` on the local server) and the tests. Signatures are not checked: dummy credentials do.
-import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { listen } from './listen.ts';
+import { startAwsJsonStandIn } from './aws-json-standin.ts';
 
 /** One event as EventBridge delivers it to a rule's target. */
 export interface ReceivedEvent {
@@ -46,30 +44,6 @@ export const MAX_KEPT_EVENTS = 500;
 const MAX_ENTRIES = 10;
 /** PutEvents' own limit on one request. */
 const MAX_BODY_BYTES = 256 * 1024;
-
-const send = (res: ServerResponse, status: number, body: object, errorType?: string): void => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': String(Buffer.byteLength(text)),
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }),
-  });
-  res.end(text);
-};
-const sendAwsError = (res: ServerResponse, status: number, type: string, message: string): void => send(res, status, { __type: type, message }, type);
-
-const readBody = (req: IncomingMessage): Promise<string | undefined> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 
 type EntryAnswer = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
 
@@ -115,51 +89,38 @@ export async function startEventBridgeStandIn(options: EventBridgeStandInOptions
     return { EventId: id };
   };
 
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req);
-      const target = req.headers['x-amz-target'];
-      if (req.method !== 'POST' || typeof target !== 'string') {
-        sendAwsError(res, 400, 'UnknownOperationException', 'Expected an AWS JSON 1.1 request');
-        return;
-      }
-      if (target !== 'AWSEvents.PutEvents') {
-        sendAwsError(res, 400, 'UnknownOperationException', `The stand-in does not implement ${target}`);
-        return;
-      }
+  const server = await startAwsJsonStandIn({
+    target: 'AWSEvents.PutEvents',
+    maxBodyBytes: MAX_BODY_BYTES,
+    internalErrorType: 'InternalException',
+    port: options.port,
+    host,
+    handle: (body, reply) => {
       calls += 1;
       if (failures > 0) {
         failures -= 1;
-        sendAwsError(res, 500, 'InternalException', 'Stand-in fault: internal error');
-        return;
-      }
-      if (body === undefined) {
-        sendAwsError(res, 413, 'ValidationException', 'Total size of the entries in the request is over the limit.');
+        reply.error(500, 'InternalException', 'Stand-in fault: internal error');
         return;
       }
       let input: unknown;
       try {
         input = JSON.parse(body);
       } catch {
-        sendAwsError(res, 400, 'SerializationException', 'The request body is not JSON');
+        reply.error(400, 'SerializationException', 'The request body is not JSON');
         return;
       }
       const entries = isRecord(input) ? input.Entries : undefined;
       if (!Array.isArray(entries) || entries.length < 1 || entries.length > MAX_ENTRIES) {
-        sendAwsError(res, 400, 'ValidationException', `Entries must hold 1 to ${MAX_ENTRIES} entries`);
+        reply.error(400, 'ValidationException', `Entries must hold 1 to ${MAX_ENTRIES} entries`);
         return;
       }
       const answers = entries.map(accept);
-      send(res, 200, { FailedEntryCount: answers.filter((answer) => 'ErrorCode' in answer).length, Entries: answers });
-    })().catch((error: unknown) => {
-      if (!res.headersSent) sendAwsError(res, 500, 'InternalException', error instanceof Error ? error.message : 'failed');
-    });
+      reply.ok({ FailedEntryCount: answers.filter((answer) => 'ErrorCode' in answer).length, Entries: answers });
+    },
   });
 
-  const port = await listen(server, options.port ?? 0, host);
-  let closing: Promise<void> | undefined;
   return {
-    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    endpoint: server.endpoint,
     events,
     get calls() {
       return calls;
@@ -167,12 +128,6 @@ export async function startEventBridgeStandIn(options: EventBridgeStandInOptions
     failNext: (count) => {
       failures = count;
     },
-    close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: server.close,
   };
 }

@@ -1,10 +1,8 @@
 // Just enough of AWS Secrets Manager (JSON 1.1 protocol, GetSecretValue) for the real SDK client pointed
 // at it with AWS_ENDPOINT_URL_SECRETS_MANAGER, so the local run exercises the real secrets code path.
 // Signatures are not checked: any dummy credentials do.
-import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { listen } from './listen.ts';
+import { startAwsJsonStandIn } from './aws-json-standin.ts';
 
 export interface SecretsManagerStandIn {
   endpoint: string;
@@ -32,29 +30,8 @@ interface StoredSecret {
 
 const ACCOUNT_ID = '000000000000';
 
-function send(res: ServerResponse, status: number, body: object, errorType?: string): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': String(Buffer.byteLength(text)),
-    'x-amzn-requestid': randomUUID(),
-    ...(errorType === undefined ? {} : { 'x-amzn-errortype': errorType }),
-  });
-  res.end(text);
-}
-
-function sendAwsError(res: ServerResponse, status: number, type: string, message: string): void {
-  send(res, status, { __type: type, message }, type);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+/** GetSecretValue's request is a few hundred bytes; anything near this is not one. */
+const MAX_BODY_BYTES = 64 * 1024;
 
 function secretIdOf(body: string): string | undefined {
   try {
@@ -93,30 +70,25 @@ export async function startSecretsManagerStandIn(
       (secret) => secret.arn === id || (secret.arn.startsWith(`${id}-`) && id.endsWith(`:secret:${secret.name}`)),
     );
 
-  const server = createServer((req, res) => {
-    void (async () => {
-      const body = await readBody(req);
-      const target = req.headers['x-amz-target'];
-      if (req.method !== 'POST' || typeof target !== 'string') {
-        sendAwsError(res, 400, 'UnknownOperationException', 'Expected an AWS JSON 1.1 request');
-        return;
-      }
-      if (target !== 'secretsmanager.GetSecretValue') {
-        sendAwsError(res, 400, 'UnknownOperationException', `The stand-in does not implement ${target}`);
-        return;
-      }
+  const server = await startAwsJsonStandIn({
+    target: 'secretsmanager.GetSecretValue',
+    maxBodyBytes: MAX_BODY_BYTES,
+    internalErrorType: 'InternalServiceError',
+    port: options.port,
+    host,
+    handle: (body, reply) => {
       calls += 1;
       const secretId = secretIdOf(body);
       if (secretId === undefined) {
-        sendAwsError(res, 400, 'InvalidParameterException', 'SecretId is required');
+        reply.error(400, 'InvalidParameterException', 'SecretId is required');
         return;
       }
       const secret = find(secretId);
       if (secret === undefined) {
-        sendAwsError(res, 400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+        reply.error(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
         return;
       }
-      send(res, 200, {
+      reply.ok({
         ARN: secret.arn,
         Name: secret.name,
         SecretString: secret.value,
@@ -124,26 +96,15 @@ export async function startSecretsManagerStandIn(
         VersionStages: ['AWSCURRENT'],
         CreatedDate: secret.createdDate,
       });
-    })().catch((error: unknown) => {
-      if (!res.headersSent) sendAwsError(res, 500, 'InternalServiceError', error instanceof Error ? error.message : 'failed');
-    });
+    },
   });
 
-  const port = await listen(server, options.port ?? 0, host);
-  let closing: Promise<void> | undefined;
-
   return {
-    endpoint: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    endpoint: server.endpoint,
     get calls() {
       return calls;
     },
     setSecret,
-    close: () => {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error === undefined ? resolve() : reject(error)));
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close: server.close,
   };
 }

@@ -15,6 +15,7 @@ import { errorResponse } from '#shared/http/response.ts';
 import { DEMO_CLINICS, startLocalIssuer, type LocalIssuer } from './auth.ts';
 import { isPreflight, preflightHeaders, responseCorsHeaders, withoutCorsHeaders } from './cors.ts';
 import { demoFile, isDemoFile } from './demo-page.ts';
+import { readBody } from './http-body.ts';
 import { devAnswer } from './dev-routes.ts';
 import { docsFile, isDocsPath } from './docs-page.ts';
 import { headersOf, httpApiEvent, lambdaContext, toHttpAnswer, writeAnswer, type LocalRequest } from './events.ts';
@@ -55,18 +56,6 @@ const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 2_000;
 
 let running = false;
-
-const readBody = (req: IncomingMessage): Promise<Buffer | undefined> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 
 const contractError = (error: ApiError, requestId: string) => toHttpAnswer(errorResponse(error, requestId));
 
@@ -128,7 +117,7 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
       writeAnswer(res, { status: 204, headers: preflightHeaders(headers, cors), body: Buffer.alloc(0) });
       return;
     }
-    const body = await readBody(req);
+    const body = await readBody(req, MAX_REQUEST_BYTES);
     const corsHeaders = responseCorsHeaders(headers, cors);
     if (issuer && method === 'POST' && url.pathname === '/oauth2/token') {
       const answer = body === undefined ? { status: 413, body: { error: 'invalid_request' } } : await issuer.token(headers, body);

@@ -8,6 +8,7 @@ import { handleSkipPay } from './skippay.ts';
 import { handleSkipBackend, handleSpotWidget } from './spot.ts';
 import { handleEtpay } from './etpay.ts';
 import { handleControl, sandboxControl, type SandboxControl } from './control.ts';
+import { readText } from '../http-body.ts';
 import { listen } from '../listen.ts';
 
 export type { RecordedRequest, SandboxTarget, SkipPayWebhookConfig, WebhookDelivery } from './http.ts';
@@ -62,19 +63,6 @@ function route(pathname: string): { target: SandboxTarget; handle?: Handler; pat
   return { target: 'unknown', path: pathname };
 }
 
-function readBody(req: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, values] of Object.entries(req.headersDistinct)) {
@@ -86,7 +74,7 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
 async function handle(state: SandboxState, requests: RecordedRequest[], req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', state.origin);
   const { target, handle: handler, path } = route(url.pathname);
-  const body = await readBody(req);
+  const body = await readText(req, MAX_BODY_BYTES);
   requests.push({ target, method: req.method ?? '', path: req.url ?? '/', headers: flattenHeaders(req), body: body ?? '' });
   if (body === undefined) {
     sendError(res, 413, 'payload_too_large', 'Body over 1 MiB');
