@@ -73,6 +73,8 @@ const settingValues = (config: StageConfig, resources: StageResources): Deployed
     ETPAY_SECRET_ID: secretName(config.stage, 'etpay'),
     UPSTREAM_TIMEOUT_MS: String(config.upstreamTimeoutMs),
     PAYMENTS_TABLE: resources.tableName,
+    // The contract's bus name; no function reads it yet (issue 12 part B adds the bus and its publishers).
+    PAYMENTS_EVENT_BUS: `clinic-payments-${config.stage}`,
   };
 };
 

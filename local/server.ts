@@ -1,7 +1,8 @@
 // `npm start`: the whole API on http://127.0.0.1:${PORT:-3000}, run by the same handler modules as Lambda,
 // behind an API Gateway stand-in (routes from the catalog, CORS from the stack's rule, payload 2.0
-// events), with the provider sandbox, Secrets Manager and DynamoDB stand-ins on loopback, the demo clinic
-// page at / and the OpenAPI document at /openapi.json. A local token issuer (local/auth.ts) serves
+// events), with the provider sandbox, Secrets Manager, DynamoDB and EventBridge stand-ins on loopback, the
+// demo clinic page at /, the OpenAPI document at /openapi.json, and local-only `GET /__events` and
+// `POST /__sandbox/…` for the demo page (dev-routes.ts). A local token issuer (local/auth.ts) serves
 // POST /oauth2/token and /.well-known/jwks.json, and every clinic route is authorized as API Gateway's JWT
 // authorizer would before its function runs. Ctrl-C or SIGTERM stops all of it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -14,10 +15,11 @@ import { errorResponse } from '#shared/http/response.ts';
 import { DEMO_CLINICS, startLocalIssuer, type LocalIssuer } from './auth.ts';
 import { isPreflight, preflightHeaders, responseCorsHeaders, withoutCorsHeaders } from './cors.ts';
 import { demoFile, isDemoFile } from './demo-page.ts';
+import { devAnswer } from './dev-routes.ts';
 import { headersOf, httpApiEvent, lambdaContext, toHttpAnswer, writeAnswer, type LocalRequest } from './events.ts';
 import { openApiText } from './openapi.ts';
 import { compileRoutes, loadHandler, matchRoute, type LambdaHandler, type LocalRoute } from './router.ts';
-import { applyEnvironment, closeStandIns, connectSkipPayWebhook, localStageEnvironment, startStandIns, type StandIns } from './stage.ts';
+import { applyEnvironment, closeStandIns, connectSkipPayWebhook, LOCAL_EVENT_BUS, localStageEnvironment, startStandIns, type StandIns } from './stage.ts';
 import { listen } from './listen.ts';
 
 export interface LocalServerOptions {
@@ -154,6 +156,12 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
       writeAnswer(res, { status: 200, headers: { 'content-type': 'application/json; charset=utf-8', ...corsHeaders }, body: Buffer.from(openapi) });
       return;
     }
+    // Local-only: the events the EventBridge stand-in received, and the sandbox controls (dev-routes.ts).
+    const dev = standIns && body !== undefined ? devAnswer(method, url.pathname, body, standIns) : undefined;
+    if (dev) {
+      writeAnswer(res, { ...dev, headers: { ...dev.headers, ...corsHeaders } });
+      return;
+    }
     const match = matchRoute(routes, method, url.pathname);
     const answer =
       body === undefined
@@ -237,9 +245,11 @@ const printBanner = (server: LocalServer): void => {
     `  Demo clinic server  ${server.origin}${DEMO_CLINIC_PREFIX}/v1/…  (holds clinica-demo-a's credentials; the demo page calls it)`,
     `  Sandbox    ${sandbox.origin}  (SkipPay ${sandbox.skippayApiUrl}, Spot ${sandbox.spotWidgetUrl}, ETpay ${sandbox.etpayApiUrl})`,
     `  Stand-ins  Secrets Manager ${server.standIns.secretsManager.endpoint}, DynamoDB (dynalite, in memory) ${server.standIns.dynamo.endpoint} table ${server.standIns.dynamo.tableName}`,
+    `             EventBridge ${server.standIns.eventBridge.endpoint} bus ${LOCAL_EVENT_BUS}; events received: GET ${server.origin}/__events`,
     '  Routes',
     ...server.routes.map((route) => `    ${route.routeKey.padEnd(48)} ${route.functionName}`),
     '  Faults     put FAULT-503, FAULT-TIMEOUT, FAULT-401… in any text field (see local/sandbox/README.md)',
+    `  Control    POST ${server.origin}/__sandbox/{etpay/sessions|skippay/orders}/{id}/paid: paid at the provider, not notified`,
     '  Ctrl-C stops everything.',
     '',
   ];

@@ -15,7 +15,8 @@ export type SettingName =
   | 'SKIP_SECRET_ID'
   | 'ETPAY_SECRET_ID'
   | 'UPSTREAM_TIMEOUT_MS'
-  | 'PAYMENTS_TABLE';
+  | 'PAYMENTS_TABLE'
+  | 'PAYMENTS_EVENT_BUS';
 
 export type SecretName = 'skip' | 'etpay';
 

@@ -22,3 +22,10 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 /** The largest provider answer the client reads (UPSTREAM_BAD_RESPONSE above). */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** One EventBridge PutEvents attempt: time to connect, and to the answer. */
+export const EVENTBRIDGE_CONNECTION_TIMEOUT_MS = 1_000;
+export const EVENTBRIDGE_REQUEST_TIMEOUT_MS = 2_000;
+
+/** A whole event publish, the SDK's retries included, when the caller gives no earlier deadline. */
+export const EVENT_PUBLISH_BUDGET_MS = 5_000;

@@ -1,12 +1,13 @@
 // ETpay stand-in: session initialisation (server to server) and the payer-facing payment page.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
 import type { EtpaySession, Exchange } from './http.ts';
-import { deliverWebhook, etpayRut, issuesOf, randomId, readJsonBody, sendError, sendJson } from './http.ts';
+import { deliverWebhook, etpayRut, issuesOf, randomId, readJsonBody, sameSecret, sendError, sendJson } from './http.ts';
 import { answerFault, findFault } from './faults.ts';
 import { ETPAY_SANDBOX_MERCHANT_API_TOKEN, ETPAY_SANDBOX_MERCHANT_CODE } from './credentials.ts';
 import { renderEtpayMessage, renderPaymentPage, termsPdf } from './etpay-page.ts';
+import { checkPaymentStatus, recordEtpayPayment } from './etpay-status.ts';
 
 /** The query parameter that carries the signed payment result on the return URLs. */
 export const ETPAY_RESULT_QUERY_PARAM = 'jwt';
@@ -34,14 +35,13 @@ const initRequest = z.object({
   payment_webhook_url: absoluteUrl.optional(),
 });
 
-function sameSecret(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
 export async function handleEtpay(ex: Exchange): Promise<void> {
   const method = ex.req.method;
+  if (ex.path === '/merchant/check_payment_status') {
+    if (method === 'POST') checkPaymentStatus(ex);
+    else sendError(ex.res, 405, 'method_not_allowed', 'Use POST');
+    return;
+  }
   if (ex.path === '/session/initialize') {
     if (method === 'POST') initializeSession(ex);
     else sendError(ex.res, 405, 'method_not_allowed', 'Use POST');
@@ -123,7 +123,8 @@ export async function signPaymentResult(session: EtpaySession, status: 'success'
     merchant_order_id: session.merchantOrderId,
     order_amount: session.orderAmount,
     payment_status: status,
-    payment_token: randomId(16),
+    // The payment the status pull reports carries the same token (recorded before signing).
+    payment_token: session.payment?.paymentToken ?? randomId(16),
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuedAt()
@@ -136,7 +137,7 @@ async function finishPayment(ex: Exchange, session: EtpaySession, status: 'succe
     renderEtpayMessage(ex.res, 409, 'Sesión finalizada', 'Este pago ya fue procesado.');
     return;
   }
-  session.state = status === 'success' ? 'paid' : 'cancelled';
+  recordEtpayPayment(session, status === 'success' ? 'paid' : 'failed');
   const jwt = await signPaymentResult(session, status);
   // Notify before redirecting, as a real gateway would: the backend may learn the result from either.
   if (session.paymentWebhookUrl !== undefined) {

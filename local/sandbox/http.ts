@@ -1,10 +1,11 @@
 // Plumbing shared by the provider stand-ins: one in-memory state, JSON/HTML answers, outgoing webhooks.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import type { FaultValue } from './faults.ts';
 
 /** Which stand-in a request was addressed to (by path prefix). */
-export type SandboxTarget = 'skippay' | 'skip-backend' | 'spot' | 'etpay' | 'unknown';
+export type SandboxTarget = 'skippay' | 'skip-backend' | 'spot' | 'etpay' | 'control' | 'unknown';
 
 export interface RecordedRequest {
   target: SandboxTarget;
@@ -32,7 +33,11 @@ export interface SkipPayOrder {
   hash: string;
   reference: string;
   totalAmount: string;
-  status: 'pending' | 'paid';
+  status: 'pending' | 'paid' | 'cancelled';
+  /** What the order read answers as `total_amount` once settled by the control with another amount. */
+  paidAmount?: string;
+  /** Set by the control: every status read of this order answers this fault until cleared. */
+  pullFault?: FaultValue;
 }
 
 export interface SpotWidgetSession {
@@ -56,6 +61,19 @@ export interface EtpaySession {
   paymentCancellationUrl?: string;
   paymentWebhookUrl?: string;
   state: 'open' | 'paid' | 'cancelled';
+  /** The payment once the session is finished (page or control): what the status pull reports. */
+  payment?: EtpayPaymentRecord;
+  /** Set by the control: every status pull naming this session answers this fault until cleared. */
+  pullFault?: FaultValue;
+}
+
+export interface EtpayPaymentRecord {
+  paymentToken: string;
+  /** ETpay's documented final words. */
+  status: 'success' | 'error';
+  amount: number;
+  at: string;
+  reason: string | null;
 }
 
 export interface SkipPayWebhookConfig {
@@ -91,6 +109,13 @@ export interface Exchange {
   path: string;
   body: string;
   state: SandboxState;
+}
+
+/** Compares a credential without leaking its length or prefix through timing. */
+export function sameSecret(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }
 
 export function randomId(bytes = 12): string {

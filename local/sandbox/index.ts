@@ -7,6 +7,7 @@ import { sendError } from './http.ts';
 import { handleSkipPay } from './skippay.ts';
 import { handleSkipBackend, handleSpotWidget } from './spot.ts';
 import { handleEtpay } from './etpay.ts';
+import { handleControl, sandboxControl, type SandboxControl } from './control.ts';
 import { listen } from '../listen.ts';
 
 export type { RecordedRequest, SandboxTarget, SkipPayWebhookConfig, WebhookDelivery } from './http.ts';
@@ -16,6 +17,8 @@ export { SPOT_WIDGET_EVENTS } from './spot-page.ts';
 export { signSkipPayWebhook } from './spot.ts';
 export { ETPAY_BANK_CODES, ETPAY_RESULT_QUERY_PARAM, ETPAY_RESULT_TTL_SECONDS } from './etpay.ts';
 export * from './credentials.ts';
+export { runControl } from './control.ts';
+export type { SandboxControl, SandboxControlResult, SandboxPaymentRef } from './control.ts';
 
 export interface SandboxOptions {
   /** 0 (the default) picks a free port. */
@@ -33,6 +36,8 @@ export interface Sandbox extends SandboxUrls {
   webhooks: WebhookDelivery[];
   /** For a local run that learns the API's URL after the sandbox started. */
   setSkippayWebhook(config: SkipPayWebhookConfig | undefined): void;
+  /** Settle a payment at the provider without notifying, or arm a fault on its status pulls (control.ts). */
+  control: SandboxControl;
   close(): Promise<void>;
 }
 
@@ -45,6 +50,7 @@ const ROUTES: readonly { prefix: string; target: SandboxTarget; handle: Handler 
   { prefix: '/skip-backend/api', target: 'skip-backend', handle: handleSkipBackend },
   { prefix: '/spot', target: 'spot', handle: handleSpotWidget },
   { prefix: '/etpay', target: 'etpay', handle: handleEtpay },
+  { prefix: '/_control', target: 'control', handle: (ex) => handleControl(ex, sandboxControl(ex.state)) },
 ];
 
 function route(pathname: string): { target: SandboxTarget; handle?: Handler; path: string } {
@@ -147,6 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     setSkippayWebhook: (config) => {
       state.skippayWebhook = config;
     },
+    control: sandboxControl(state),
     close,
   };
 }

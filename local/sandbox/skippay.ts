@@ -1,4 +1,5 @@
-// SkipPay stand-in: AAPD order creation, as `POST https://staging.pay.getskip.ai/orders` behaves.
+// SkipPay stand-in: AAPD order creation, as `POST https://staging.pay.getskip.ai/orders` behaves, and the
+// order read `GET /orders/{hash}` (the status pull).
 import { z } from 'zod';
 import type { Exchange } from './http.ts';
 import { e164ChileanPhone, issuesOf, randomId, readJsonBody, sendError, sendJson, skipRut } from './http.ts';
@@ -23,6 +24,12 @@ function hasTestSecret(authorization: string | undefined): boolean {
 }
 
 export function handleSkipPay(ex: Exchange): void {
+  const read = /^\/orders\/([^/]+)$/.exec(ex.path);
+  if (read?.[1] !== undefined) {
+    if (ex.req.method === 'GET') readOrder(ex, read[1]);
+    else sendError(ex.res, 405, 'method_not_allowed', 'Use GET');
+    return;
+  }
   if (ex.path !== '/orders') {
     sendError(ex.res, 404, 'not_found', 'No such SkipPay endpoint');
     return;
@@ -32,6 +39,29 @@ export function handleSkipPay(ex: Exchange): void {
     return;
   }
   createOrder(ex);
+}
+
+/**
+ * The order as SkipPay's read answers it. A GET has no body: a fault value is the hash itself
+ * (`/orders/FAULT-503`), or one the control armed on a real order. The credential is the client secret
+ * (TO BE CONFIRMED with Skip, as in the backend).
+ */
+function readOrder(ex: Exchange, hash: string): void {
+  const order = ex.state.orders.get(hash);
+  const fault = findFault(hash) ?? order?.pullFault;
+  if (fault !== undefined) {
+    answerFault(ex, fault, 200, { hash });
+    return;
+  }
+  if (!hasTestSecret(ex.req.headers.authorization)) {
+    sendError(ex.res, 401, 'unauthorized', 'Missing or invalid client secret (this environment accepts st_test_ only)');
+    return;
+  }
+  if (order === undefined) {
+    sendError(ex.res, 404, 'not_found', 'No such order');
+    return;
+  }
+  sendJson(ex.res, 200, { hash, reference: order.reference, status: order.status, total_amount: order.paidAmount ?? order.totalAmount });
 }
 
 function createOrder(ex: Exchange): void {

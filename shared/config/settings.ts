@@ -42,6 +42,10 @@ const SCHEMAS = {
     DEFAULT_UPSTREAM_TIMEOUT_MS,
   ),
   PAYMENTS_TABLE: z.string().check(z.minLength(1)),
+  // The stage's bus (`clinic-payments-<stage>`), by name or ARN, as PutEvents' EventBusName takes it.
+  PAYMENTS_EVENT_BUS: z.string().check(
+    z.regex(/^(arn:aws[a-z-]*:events:[a-z0-9-]+:\d{12}:event-bus\/)?[A-Za-z0-9._\-/]{1,256}$/, 'must be an event bus name or ARN'),
+  ),
 } satisfies Record<SettingName, z.ZodMiniType>;
 
 export type SettingValues = { [K in SettingName]: z.output<(typeof SCHEMAS)[K]> };

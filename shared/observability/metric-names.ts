@@ -15,6 +15,11 @@ export const MetricName = {
   ConfigurationError: 'ConfigurationError',
   /** A successful payment of another amount than its order's: money moved, order not paid. Pages. */
   PaymentNeedsReview: 'PaymentNeedsReview',
+  /**
+   * A `Payment Status Changed` event that could not be put on the bus after the SDK's retries (the state
+   * change itself stands). Counted under the payment's provider. Pages: clinics miss an event.
+   */
+  EventPublishFailed: 'EventPublishFailed',
 } as const;
 
 /** Every metric above is emitted with exactly these dimensions (service, stage, provider). */

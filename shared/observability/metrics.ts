@@ -63,3 +63,5 @@ export const upstreamOutcomeMetrics = (outcome: 'ok' | ErrorCode, latencyMs: num
 ];
 
 export const CONFIGURATION_ERROR_METRICS: readonly MetricEntry[] = [[MetricName.ConfigurationError, 'Count', 1]];
+
+export const EVENT_PUBLISH_FAILED_METRICS: readonly MetricEntry[] = [[MetricName.EventPublishFailed, 'Count', 1]];

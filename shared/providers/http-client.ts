@@ -21,18 +21,21 @@ export interface CallBudget {
   deadline: number;
 }
 
-export interface ProviderCall<S extends z.ZodMiniType> extends CallBudget {
+/** `POST` (the default) sends `body` as JSON; a `GET` (a status pull) sends none. */
+type Request = { method?: 'POST'; body: unknown } | { method: 'GET'; body?: undefined };
+
+export type ProviderCall<S extends z.ZodMiniType> = Request & CallBudget & {
   provider: Provider;
   /** What the call is, for logs: never a URL with credentials in its query. */
   operation: string;
   url: URL;
   headers?: Record<string, string>;
-  body: unknown;
   /** The 2xx answer's shape; anything else is UPSTREAM_BAD_RESPONSE. */
   schema: S;
   /**
    * `never` for calls that are not idempotent at the provider (order creation: sent at most once).
-   * `once-on-unavailable`: one retry after a connection failure or a 503, within the deadline.
+   * `once-on-unavailable`: one retry after a connection failure or a 503, within the deadline (calls
+   * safe to repeat: widget minting, session initialisation, the status pulls).
    */
   retry: 'never' | 'once-on-unavailable';
   /**
@@ -40,7 +43,7 @@ export interface ProviderCall<S extends z.ZodMiniType> extends CallBudget {
    * any other outcome of the call.
    */
   check?: (data: z.output<S>) => void;
-}
+};
 
 class UpstreamError extends ApiError {
   readonly retryable: boolean;
@@ -101,13 +104,18 @@ const attempt = async <S extends z.ZodMiniType>(call: ProviderCall<S>, signal: A
   const { provider } = call;
   let response: Response;
   try {
-    response = await fetch(call.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...call.headers },
-      body: JSON.stringify(call.body),
-      redirect: 'manual',
-      signal,
-    });
+    response = await fetch(
+      call.url,
+      call.method === 'GET'
+        ? { method: 'GET', headers: { accept: 'application/json', ...call.headers }, redirect: 'manual', signal }
+        : {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', accept: 'application/json', ...call.headers },
+            body: JSON.stringify(call.body),
+            redirect: 'manual',
+            signal,
+          },
+    );
   } catch (error) {
     if (signal.aborted) throw new UpstreamError('UPSTREAM_TIMEOUT', provider, 'no answer before the deadline', { cause: error });
     throw new UpstreamError('UPSTREAM_UNAVAILABLE', provider, `connection failed (${errorCodeOf(error)})`, { retryable: true, cause: error });

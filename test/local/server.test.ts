@@ -231,14 +231,15 @@ describe('the API Gateway stand-in', () => {
 
 describe('shutdown', () => {
   it('closes the server, the sandbox and every stand-in, and restores the environment', async () => {
-    const { sandbox, secretsManager, dynamo } = server.standIns;
+    const { sandbox, secretsManager, dynamo, eventBridge } = server.standIns;
     expect(process.env.STAGE).toBe('local');
     await server.close();
-    for (const url of [server.origin, sandbox.origin, secretsManager.endpoint, dynamo.endpoint]) {
+    for (const url of [server.origin, sandbox.origin, secretsManager.endpoint, dynamo.endpoint, eventBridge.endpoint]) {
       await expect(fetch(url), url).rejects.toThrow();
     }
     expect(process.env.STAGE).toBeUndefined();
     expect(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER).toBeUndefined();
+    expect(process.env.AWS_ENDPOINT_URL_EVENTBRIDGE).toBeUndefined();
     // Closed once for good: a second close (afterAll) is the same promise.
     await expect(server.close()).resolves.toBeUndefined();
   });

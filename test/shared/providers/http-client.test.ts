@@ -12,7 +12,8 @@ captureOutput();
 const stub = useProviderStub();
 const answerSchema = z.object({ hash: z.string() });
 
-const call = (overrides: Partial<ProviderCall<typeof answerSchema>> = {}) =>
+/** Overrides of anything but the request itself (a POST of `{ a: 1 }`; the GET case is written out). */
+const call = (overrides: Partial<Omit<ProviderCall<typeof answerSchema>, 'method' | 'body'>> = {}) =>
   callProvider({
     provider: 'skippay',
     operation: 'test-call',
@@ -132,5 +133,24 @@ describe('callProvider: the answer', () => {
     await call({ headers: { authorization: 'Bearer x' } });
     expect(stub.requests[0]).toMatchObject({ method: 'POST', path: '/orders', json: { a: 1 } });
     expect(stub.requests[0]?.headers).toMatchObject({ 'content-type': 'application/json', authorization: 'Bearer x' });
+  });
+
+  it('a GET (a status pull) sends no body and no content type, and reads the answer the same way', async () => {
+    stub.answer(json(200, { hash: 'ord_1' }));
+    const answer = await callProvider({
+      provider: 'skippay',
+      operation: 'test-read',
+      method: 'GET',
+      url: new URL('/orders/ord_1', stub.url),
+      headers: { authorization: 'Bearer x' },
+      schema: answerSchema,
+      timeoutMs: 300,
+      deadline: Date.now() + 5_000,
+      retry: 'once-on-unavailable',
+    });
+    expect(answer).toEqual({ hash: 'ord_1' });
+    expect(stub.requests[0]).toMatchObject({ method: 'GET', path: '/orders/ord_1', body: '' });
+    expect(stub.requests[0]?.headers).toMatchObject({ accept: 'application/json', authorization: 'Bearer x' });
+    expect(stub.requests[0]?.headers['content-type']).toBeUndefined();
   });
 });
