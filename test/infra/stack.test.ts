@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, routeKey, type FunctionSpec, type SettingName } from '#shared/catalog.ts';
 import { loadSettings } from '#shared/config/settings.ts';
-import { ORDERS_BY_OWNER_INDEX, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, paymentsTableDefinition } from '#shared/state/keys.ts';
+import { DUE_ATTEMPTS_INDEX, ORDERS_BY_OWNER_INDEX, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, paymentsTableDefinition } from '#shared/state/keys.ts';
 import { FUNCTION_TIMEOUT_SECONDS } from '#shared/limits.ts';
 import { FUNCTION_MEMORY_MB, STAGE_CONFIGS, DEPLOY_STAGES, type DeployStage } from '../../infra/config.ts';
 import { createPaymentsApiApp } from '../../infra/stages.ts';
@@ -107,7 +107,8 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     // The same definition the local stage and the tests create their tables from.
     const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, BillingMode } = paymentsTableDefinition('any');
     expect(KeySchema).toEqual([{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' }]);
-    // The one index, with the code's names: an owner's orders by creation time (never a scan).
+    // The two indexes, with the code's names: an owner's orders by creation time, and attempts due for a
+    // status pull (keys only); never a scan.
     expect(GlobalSecondaryIndexes).toEqual([
       {
         IndexName: ORDERS_BY_OWNER_INDEX.name,
@@ -116,6 +117,14 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
           { AttributeName: ORDERS_BY_OWNER_INDEX.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: DUE_ATTEMPTS_INDEX.name,
+        KeySchema: [
+          { AttributeName: DUE_ATTEMPTS_INDEX.partitionKey, KeyType: 'HASH' },
+          { AttributeName: DUE_ATTEMPTS_INDEX.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ]);
     template().resourceCountIs('AWS::DynamoDB::Table', 1);
