@@ -3,7 +3,7 @@
 // domain calls' return types come from the second, and test/local/server.test.ts parses real answers with
 // them (strictly). What is added here is prose: summaries, descriptions, field docs.
 import * as z from 'zod/mini';
-import type { FunctionName } from '#shared/catalog.ts';
+import type { RouteFunctionName } from '#shared/catalog.ts';
 import { chileanPhoneSchema, clpAmountSchema, emailSchema, personNameSchema, rutSchema } from '#shared/domain/index.ts';
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors.ts';
 import type { RouteResponse } from '#shared/http/response.ts';
@@ -58,7 +58,8 @@ export const FIELD_DOCS = new Map<object, Record<string, unknown>>([
 
 const AAPD_PATIENT = 'The patient as Skip should know them; RUT and phone are accepted in any common form.';
 
-export const OPERATIONS: Record<FunctionName, OperationDoc> = {
+/** Every API route's function (scheduled functions have no operation). */
+export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   'create-order': {
     summary: 'Create a SkipPay AAPD order',
     description:

@@ -29,3 +29,6 @@ export const EVENTBRIDGE_REQUEST_TIMEOUT_MS = 2_000;
 
 /** A whole event publish, the SDK's retries included, when the caller gives no earlier deadline. */
 export const EVENT_PUBLISH_BUDGET_MS = 5_000;
+
+/** reconcile-payments' Lambda timeout: several pages of pulls per run, well inside its 5-minute schedule. */
+export const RECONCILE_TIMEOUT_SECONDS = 120;

@@ -20,6 +20,16 @@ export const MetricName = {
    * change itself stands). Counted under the payment's provider. Pages: clinics miss an event.
    */
   EventPublishFailed: 'EventPublishFailed',
+  /** reconcile-payments: attempts whose status was pulled (any answer), per provider and run. */
+  ReconcileChecked: 'ReconcileChecked',
+  /** reconcile-payments: pulls that changed their order's status (each also one event). */
+  ReconcileChanged: 'ReconcileChanged',
+  /** reconcile-payments: pulls (or state writes) that failed; the attempt stays due. Pages when sustained. */
+  ReconcileFailed: 'ReconcileFailed',
+  /** Attempts still pending at their provider's expiry (24 h ETpay, 45 days SkipPay): stuck payments. Pages. */
+  ReconcileExpired: 'ReconcileExpired',
+  /** A signed SkipPay webhook we could not read an order and status from: stored and acknowledged. */
+  UnrecognizedEvent: 'UnrecognizedEvent',
 } as const;
 
 /** Every metric above is emitted with exactly these dimensions (service, stage, provider). */
