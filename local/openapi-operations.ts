@@ -12,7 +12,7 @@ import { confirmEtpayPaymentBody, confirmEtpayPaymentResponse } from '#shared/ro
 import { createEtpaySessionBody, createEtpaySessionResponse } from '#shared/routes/create-etpay-session/schema.ts';
 import { createOrderBody, createOrderHeaders, createOrderResponse } from '#shared/routes/create-order/schema.ts';
 import { createWidgetSessionBody, createWidgetSessionResponse } from '#shared/routes/create-widget-session/schema.ts';
-import { getPaymentStatusPath, getPaymentStatusResponse } from '#shared/routes/get-payment-status/schema.ts';
+import { getPaymentStatusPath, getPaymentStatusQuery, getPaymentStatusResponse } from '#shared/routes/get-payment-status/schema.ts';
 import { listPaymentsQuery, listPaymentsResponse } from '#shared/routes/list-payments/schema.ts';
 import { receiveEtpayNotificationBody, receiveEtpayNotificationResponse } from '#shared/routes/receive-etpay-notification/schema.ts';
 import { receiveSkipPayWebhookHeaders, receiveSkipPayWebhookResponse } from '#shared/routes/receive-skippay-webhook/schema.ts';
@@ -117,9 +117,10 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   'get-payment-status': {
     summary: 'The state of one of the caller\'s orders',
     description:
-      'Known from the order\'s creation on. `status` is `pending` (no final result yet), `paid` (a successful payment of exactly `amount`; never goes back), `failed` (the last attempt failed or was cancelled; a new one may follow) or `needs_review` (money moved, not the right amount). `provider_status` is the provider\'s own word. Another clinic\'s order is `404`, exactly like an unknown one.',
+      'Known from the order\'s creation on. `status` is `pending` (no final result yet), `paid` (a successful payment of exactly `amount`; never goes back), `failed` (the last attempt failed or was cancelled; a new one may follow) or `needs_review` (money moved, not the right amount). `provider_status` is the provider\'s own word. Another clinic\'s order is `404`, exactly like an unknown one. With `refresh=true`, a pending order\'s status is first pulled from its provider (at most once per order every 30 s; a provider fault still answers the stored state).',
     tag: 'Payment state',
     path: getPaymentStatusPath,
+    query: getPaymentStatusQuery,
     success: { ...getPaymentStatusResponse, description: 'The order.' },
     extraErrors: ['NOT_FOUND'],
   },
