@@ -43,7 +43,8 @@ export const receiveEtpayNotification = async (
       PAYMENTS_TABLE,
       attempt,
       {
-        etpay: async (budget) => ({ apiUrl: ctx.settings.ETPAY_API_URL, merchantCode: etpay.ETPAY_MERCHANT_CODE, merchantApiToken: etpay.ETPAY_MERCHANT_API_TOKEN, ...budget }),
+        etpay: (budget) =>
+          Promise.resolve({ apiUrl: ctx.settings.ETPAY_API_URL, merchantCode: etpay.ETPAY_MERCHANT_CODE, merchantApiToken: etpay.ETPAY_MERCHANT_API_TOKEN, ...budget }),
         skippay: () => Promise.reject(new Error('not a skippay route')),
       },
       ctx.budget,

@@ -123,7 +123,7 @@ export const receiveSkipPayWebhook = async (
       // acknowledged and the attempt stays due, so reconcile-payments pulls it on its next run.
       try {
         const connections: ProviderConnections = {
-          skippay: async (budget) => ({ apiUrl: ctx.settings.SKIPPAY_API_URL, clientSecret: skip.SKIPPAY_CLIENT_SECRET, ...budget }),
+          skippay: (budget) => Promise.resolve({ apiUrl: ctx.settings.SKIPPAY_API_URL, clientSecret: skip.SKIPPAY_CLIENT_SECRET, ...budget }),
           etpay: () => Promise.reject(new Error('not an etpay route')),
         };
         await pullAndRecord(PAYMENTS_TABLE, attempt, connections, ctx.budget);
