@@ -157,7 +157,7 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
       return;
     }
     // Local-only: the events the EventBridge stand-in received, and the sandbox controls (dev-routes.ts).
-    const dev = standIns && body !== undefined ? devAnswer(method, url.pathname, body, standIns) : undefined;
+    const dev = standIns && body !== undefined ? await devAnswer(method, url.pathname, body, standIns) : undefined;
     if (dev) {
       writeAnswer(res, { ...dev, headers: { ...dev.headers, ...corsHeaders } });
       return;
@@ -246,6 +246,7 @@ const printBanner = (server: LocalServer): void => {
     `  Sandbox    ${sandbox.origin}  (SkipPay ${sandbox.skippayApiUrl}, Spot ${sandbox.spotWidgetUrl}, ETpay ${sandbox.etpayApiUrl})`,
     `  Stand-ins  Secrets Manager ${server.standIns.secretsManager.endpoint}, DynamoDB (dynalite, in memory) ${server.standIns.dynamo.endpoint} table ${server.standIns.dynamo.tableName}`,
     `             EventBridge ${server.standIns.eventBridge.endpoint} bus ${LOCAL_EVENT_BUS}; events received: GET ${server.origin}/__events`,
+    `  Reconcile  POST ${server.origin}/__reconcile runs reconcile-payments once (in a stage: every 5 minutes)`,
     '  Routes',
     ...server.routes.map((route) => `    ${route.routeKey.padEnd(48)} ${route.functionName}`),
     '  Faults     put FAULT-503, FAULT-TIMEOUT, FAULT-401… in any text field (see local/sandbox/README.md)',

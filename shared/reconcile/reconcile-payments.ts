@@ -39,6 +39,8 @@ interface Run {
   timeoutMs: number;
   /** Epoch ms: every call must be over by then. */
   deadline: number;
+  /** Local demo only: pull what will be due by then, not only what is due now. */
+  dueBy?: Date | undefined;
 }
 
 /** Room for one more whole pull (run.deadline already keeps the margin to write what it learned). */
@@ -87,7 +89,7 @@ const checkOne = async (run: Run, provider: PaymentProvider, id: string, tally: 
 /** One provider's due attempts, page by page, until none is due or time runs short. */
 const reconcileProvider = async (run: Run, provider: PaymentProvider): Promise<ProviderTally> => {
   const tally: ProviderTally = { checked: 0, changed: 0, failed: 0, expired: 0, outOfTime: false };
-  const now = new Date();
+  const now = run.dueBy ?? new Date();
   let start: Record<string, unknown> | undefined;
   do {
     if (!timeForOnePull(run)) {
@@ -125,7 +127,11 @@ const tallyMetrics = (tally: ProviderTally): MetricEntry[] => [
 export type ReconcileSummary = Record<PaymentProvider, ProviderTally>;
 
 /** The scheduled run. Its event carries nothing we need: the index says what is due. */
-export const reconcilePayments = async (_event: unknown, context: Pick<Context, 'getRemainingTimeInMillis'>, deps: { secrets: SecretLoader }): Promise<ReconcileSummary> => {
+export const reconcilePayments = async (
+  _event: unknown,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+  deps: { secrets: SecretLoader; dueBy?: Date },
+): Promise<ReconcileSummary> => {
   let settings;
   try {
     settings = loadSettings(FUNCTIONS['reconcile-payments'].settings);
@@ -139,6 +145,7 @@ export const reconcilePayments = async (_event: unknown, context: Pick<Context, 
     connections: providerConnections(settings, deps.secrets),
     timeoutMs: settings.UPSTREAM_TIMEOUT_MS,
     deadline: Date.now() + context.getRemainingTimeInMillis() - FUNCTION_TIMEOUT_MARGIN_MS,
+    dueBy: deps.dueBy,
   };
   const settled = await Promise.allSettled(PROVIDERS.map((provider) => reconcileProvider(run, provider)));
   const summary = {} as ReconcileSummary;
