@@ -34,6 +34,11 @@ export interface OperationDoc {
   success: RouteResponse & { description: string };
   /** Codes this route can answer beyond those its shape implies (see `errorCodesOf` in openapi.ts). */
   extraErrors: ErrorCode[];
+  /**
+   * False where the route's provider calls are best-effort status pulls whose failure is logged and left to
+   * reconcile-payments, never answered: no UPSTREAM_* code although it has provider settings.
+   */
+  upstreamErrors?: false;
 }
 
 /** The contract's one error body; `code` lists every code of shared/errors.ts. */
@@ -103,6 +108,7 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
     body: receiveEtpayNotificationBody,
     success: { ...receiveEtpayNotificationResponse, description: 'Acknowledged (repeats too).' },
     extraErrors: ['INVALID_SIGNATURE'],
+    upstreamErrors: false,
   },
   'receive-skippay-webhook': {
     summary: 'SkipPay\'s webhook (called by SkipPay)',
@@ -113,6 +119,7 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
     headers: receiveSkipPayWebhookHeaders,
     success: { ...receiveSkipPayWebhookResponse, description: 'Acknowledged (repeats too).' },
     extraErrors: ['INVALID_SIGNATURE'],
+    upstreamErrors: false,
   },
   'get-payment-status': {
     summary: 'The state of one of the caller\'s orders',
@@ -123,6 +130,7 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
     query: getPaymentStatusQuery,
     success: { ...getPaymentStatusResponse, description: 'The order.' },
     extraErrors: ['NOT_FOUND'],
+    upstreamErrors: false,
   },
   'list-payments': {
     summary: 'The caller\'s orders, newest first',

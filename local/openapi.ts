@@ -46,7 +46,7 @@ export const errorCodesOf = (route: RouteSpec, spec: FunctionSpec, doc: Operatio
     codes.add('UNAUTHORIZED');
     codes.add('FORBIDDEN');
   }
-  if (spec.settings.some((setting) => PROVIDER_SETTINGS.includes(setting))) for (const code of UPSTREAM_CODES) codes.add(code);
+  if (doc.upstreamErrors !== false && spec.settings.some((setting) => PROVIDER_SETTINGS.includes(setting))) for (const code of UPSTREAM_CODES) codes.add(code);
   return (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => codes.has(code));
 };
 
