@@ -39,9 +39,13 @@ const result = await handler(JSON.parse(process.env.EVENT), context);
 process.stdout.write('\\n@@' + JSON.stringify({ result, importMs: imported - started, firstCallMs: performance.now() - imported }) + '\\n');
 `;
 
-const invokeBundle = async (name: string, body: unknown, options: { claims?: null; routeKey?: string; query?: Record<string, string> } = {}) => {
-  const event = httpEvent({ body, claims: options.claims, routeKey: options.routeKey });
-  if (options.query) event.queryStringParameters = options.query;
+const invokeBundle = async (
+  name: string,
+  body: unknown,
+  options: { claims?: null; routeKey?: string; query?: Record<string, string>; event?: Record<string, unknown> } = {},
+) => {
+  const event = options.event ?? httpEvent({ body, claims: options.claims, routeKey: options.routeKey });
+  if (options.query && !options.event) (event as ReturnType<typeof httpEvent>).queryStringParameters = options.query;
   const env = {
     PATH: process.env.PATH,
     BUNDLE: join(outdir, name, 'index.mjs'),
@@ -107,5 +111,13 @@ describe('deployable bundles', () => {
     const { result } = await invokeBundle('confirm-etpay-payment', { jwt });
     expect(result.statusCode).toBe(401);
     expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'INVALID_SIGNATURE' } });
+  });
+
+  it('reconcile-payments takes the scheduled event and sweeps both providers through the due-attempts index', async () => {
+    const scheduled = { version: '0', id: 'x', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '0', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
+    const { result } = await invokeBundle('reconcile-payments', undefined, { event: scheduled });
+    const summary = result as unknown as Record<'etpay' | 'skippay', { checked: number; failed: number }>;
+    expect(summary.etpay).toMatchObject({ failed: 0 });
+    expect(summary.skippay).toMatchObject({ failed: 0 });
   });
 });
