@@ -119,6 +119,8 @@ export const receiveSkipPayWebhook = async (
         effect = 'recorded';
         return;
       }
+      // Already paid here: a pull could not change it (a success stays a success), so SkipPay is not asked.
+      if (attempt.status === 'succeeded') return;
       // About an order we know, but its status cannot be read: ask SkipPay. If that fails, the event stays
       // acknowledged and the attempt stays due, so reconcile-payments pulls it on its next run.
       try {
