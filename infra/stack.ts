@@ -7,6 +7,9 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Tags, Validations, type Stac
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -14,12 +17,15 @@ import {
   FUNCTIONS,
   SECRET_ID_SETTING,
   routeKey,
+  secretsOf,
   type FunctionName,
   type FunctionSpec,
   type SecretName,
   type SettingName,
 } from '../shared/catalog.ts';
+import { PAYMENT_EVENT_SOURCE } from '../shared/events/payment-events.ts';
 import { CORS_RULE } from '../shared/http/cors.ts';
+import { RECONCILE_TIMEOUT_SECONDS } from '../shared/limits.ts';
 import { SERVICE_NAME } from '../shared/observability/metric-names.ts';
 import { secretName, type StageConfig } from './config.ts';
 import { PaymentsAlarms, type MonitoredFunction } from './constructs/alarms.ts';
@@ -27,6 +33,7 @@ import { ClinicAuthorizer } from './constructs/clinic-authorizer.ts';
 import { PaymentsFunction } from './constructs/payments-function.ts';
 import { PaymentsTable } from './constructs/payments-table.ts';
 import { guardPlaceholders } from './placeholders.ts';
+import { DUE_ATTEMPTS_INDEX } from '../shared/state/keys.ts';
 import { validateStageConfig } from './validate-config.ts';
 
 /** Where `npm run build` writes `<name>/index.mjs`. */
@@ -74,19 +81,25 @@ const settingValues = (config: StageConfig, resources: StageResources): Deployed
     ETPAY_SECRET_ID: secretName(config.stage, 'etpay'),
     UPSTREAM_TIMEOUT_MS: String(config.upstreamTimeoutMs),
     PAYMENTS_TABLE: resources.tableName,
-    // The contract's bus name; no function reads it yet (issue 12 part B adds the bus and its publishers).
-    PAYMENTS_EVENT_BUS: `clinic-payments-${config.stage}`,
+    // The contract's bus (created below); set only on the functions that publish (catalog publishesEvents).
+    PAYMENTS_EVENT_BUS: busName(config.stage),
   };
 };
 
-/** Exactly the settings the catalog lists for the function, minus optional ones the stage leaves unset. */
+/** The stage's EventBridge bus for Payment Status Changed events (contract v1.1). */
+export const busName = (stage: string): string => `clinic-payments-${stage}`;
+
+/**
+ * Exactly the settings the catalog lists for the function, minus optional ones the stage leaves unset, and
+ * PAYMENTS_EVENT_BUS for a function that publishes.
+ */
 const functionEnvironment = (name: string, spec: FunctionSpec, values: DeployedSettingValues): Record<string, string> => {
   for (const [secret, setting] of Object.entries(SECRET_ID_SETTING) as [SecretName, SettingName][]) {
-    if (spec.settings.includes(setting) !== (spec.secret === secret)) {
+    if (spec.settings.includes(setting) !== secretsOf(spec).includes(secret)) {
       throw new Error(`${name}: ${setting} in settings and secret '${secret}' must go together`);
     }
   }
-  const environment: Record<string, string> = {};
+  const environment: Record<string, string> = spec.publishesEvents === true ? { PAYMENTS_EVENT_BUS: values.PAYMENTS_EVENT_BUS } : {};
   for (const setting of spec.settings) {
     const value = values[setting];
     if (value !== undefined) environment[setting] = value;
@@ -118,6 +131,7 @@ export class PaymentsApiStack extends Stack {
   readonly api: apigwv2.HttpApi;
   readonly apiStage: apigwv2.HttpStage;
   readonly alarms: PaymentsAlarms;
+  readonly bus: events.EventBus;
 
   constructor(scope: Construct, id: string, props: PaymentsApiStackProps) {
     super(scope, id, props);
@@ -172,10 +186,12 @@ export class PaymentsApiStack extends Stack {
     });
 
     const table = new PaymentsTable(this, 'PaymentsTable', { stage });
+    // Clinics subscribe with their own rules on this bus (README: "Subscribing to payment events").
+    this.bus = new events.EventBus(this, 'PaymentEvents', { eventBusName: busName(stage), description: `Payment Status Changed events (${stage})` });
     const values = settingValues(config, { tableName: table.table.tableName, apiUrl: this.apiStage.url, catalog });
     const monitored: MonitoredFunction[] = [];
     for (const [name, spec] of Object.entries(catalog)) {
-      const routes = spec.routes.map(routeKey).join(', ');
+      const routes = spec.schedule ? `scheduled every ${spec.schedule.everyMinutes} minutes` : spec.routes.map(routeKey).join(', ');
       const fn = new PaymentsFunction(this, `Fn-${name}`, {
         functionName: `clinic-payments-${stage}-${name}`,
         description: `${routes} (${stage})`,
@@ -183,11 +199,33 @@ export class PaymentsApiStack extends Stack {
         environment: functionEnvironment(name, spec, values),
         logRetention: config.logRetention,
         logRemovalPolicy,
+        ...(spec.schedule ? { timeoutSeconds: RECONCILE_TIMEOUT_SECONDS } : {}),
       });
-      if (spec.secret !== undefined) secrets[spec.secret].grantRead(fn.role);
+      for (const secret of secretsOf(spec)) secrets[secret].grantRead(fn.role);
       if (spec.table) table.grantItemActions(fn.role, spec.table);
       if (spec.index) table.grantIndexActions(fn.role, spec.index);
+      if (spec.dueIndex) table.grantIndexActions(fn.role, spec.dueIndex, DUE_ATTEMPTS_INDEX.name);
+      if (spec.publishesEvents === true) {
+        // PutEvents on the stage's bus only, and only with our source (a function cannot impersonate AWS or a clinic).
+        fn.role.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            actions: ['events:PutEvents'],
+            resources: [this.bus.eventBusArn],
+            conditions: { StringEquals: { 'events:source': PAYMENT_EVENT_SOURCE } },
+          }),
+        );
+      }
       monitored.push({ name, function: fn.function, route: routes });
+      if (spec.schedule) {
+        new events.Rule(this, `Schedule-${name}`, {
+          ruleName: `clinic-payments-${stage}-${name}`,
+          description: `Invokes ${name} every ${spec.schedule.everyMinutes} minutes (${stage})`,
+          schedule: events.Schedule.rate(Duration.minutes(spec.schedule.everyMinutes)),
+          // A missed run is not worth replaying: the next one finds the same due attempts.
+          targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0 })],
+        });
+        continue;
+      }
 
       const integration = new HttpLambdaIntegration(`Integration-${name}`, fn.function);
       for (const route of spec.routes) {
@@ -221,6 +259,7 @@ export class PaymentsApiStack extends Stack {
     // Stable output names: the runbook's commands query them.
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'PaymentEventBusArn', { value: this.bus.eventBusArn });
     if (clinicAuth.userPool !== undefined && clinicAuth.userPoolClient !== undefined) {
       new CfnOutput(this, 'UserPoolId', { value: clinicAuth.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: clinicAuth.userPoolClient.userPoolClientId });

@@ -3,7 +3,7 @@
 // domain calls' return types come from the second, and test/local/server.test.ts parses real answers with
 // them (strictly). What is added here is prose: summaries, descriptions, field docs.
 import * as z from 'zod/mini';
-import type { FunctionName } from '#shared/catalog.ts';
+import type { RouteFunctionName } from '#shared/catalog.ts';
 import { chileanPhoneSchema, clpAmountSchema, emailSchema, rutSchema } from '#shared/domain/index.ts';
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors.ts';
 import type { RouteResponse } from '#shared/http/response.ts';
@@ -12,7 +12,7 @@ import { confirmEtpayPaymentBody, confirmEtpayPaymentResponse } from '#shared/ro
 import { createEtpaySessionBody, createEtpaySessionResponse } from '#shared/routes/create-etpay-session/schema.ts';
 import { createOrderBody, createOrderHeaders, createOrderResponse } from '#shared/routes/create-order/schema.ts';
 import { createWidgetSessionBody, createWidgetSessionResponse } from '#shared/routes/create-widget-session/schema.ts';
-import { getPaymentStatusPath, getPaymentStatusResponse } from '#shared/routes/get-payment-status/schema.ts';
+import { getPaymentStatusPath, getPaymentStatusQuery, getPaymentStatusResponse } from '#shared/routes/get-payment-status/schema.ts';
 import { listPaymentsQuery, listPaymentsResponse } from '#shared/routes/list-payments/schema.ts';
 import { receiveEtpayNotificationBody, receiveEtpayNotificationResponse } from '#shared/routes/receive-etpay-notification/schema.ts';
 import { receiveSkipPayWebhookHeaders, receiveSkipPayWebhookResponse } from '#shared/routes/receive-skippay-webhook/schema.ts';
@@ -34,6 +34,11 @@ export interface OperationDoc {
   success: RouteResponse & { description: string };
   /** Codes this route can answer beyond those its shape implies (see `errorCodesOf` in openapi.ts). */
   extraErrors: ErrorCode[];
+  /**
+   * False where the route's provider calls are best-effort status pulls whose failure is logged and left to
+   * reconcile-payments, never answered: no UPSTREAM_* code although it has provider settings.
+   */
+  upstreamErrors?: false;
 }
 
 /** The contract's one error body; `code` lists every code of shared/errors.ts. */
@@ -69,7 +74,8 @@ export const FIELD_DOCS = new Map<object, Record<string, unknown>>([
 
 const AAPD_PATIENT = 'The patient as Skip should know them; RUT and phone are accepted in any common form.';
 
-export const OPERATIONS: Record<FunctionName, OperationDoc> = {
+/** Every API route's function (scheduled functions have no operation). */
+export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   'create-order': {
     summary: 'Create a SkipPay AAPD order',
     description:
@@ -113,6 +119,7 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
     body: receiveEtpayNotificationBody,
     success: { ...receiveEtpayNotificationResponse, description: 'Acknowledged (repeats too).' },
     extraErrors: ['INVALID_SIGNATURE'],
+    upstreamErrors: false,
   },
   'receive-skippay-webhook': {
     summary: 'SkipPay\'s webhook (called by SkipPay)',
@@ -123,15 +130,18 @@ export const OPERATIONS: Record<FunctionName, OperationDoc> = {
     headers: receiveSkipPayWebhookHeaders,
     success: { ...receiveSkipPayWebhookResponse, description: 'Acknowledged (repeats too).' },
     extraErrors: ['INVALID_SIGNATURE'],
+    upstreamErrors: false,
   },
   'get-payment-status': {
     summary: 'The state of one of the caller\'s orders',
     description:
-      'Known from the order\'s creation on. `status` is `pending` (no final result yet), `paid` (a successful payment of exactly `amount`; never goes back), `failed` (the last attempt failed or was cancelled; a new one may follow) or `needs_review` (money moved, not the right amount). `provider_status` is the provider\'s own word. Another clinic\'s order is `404`, exactly like an unknown one.',
+      'Known from the order\'s creation on. `status` is `pending` (no final result yet), `paid` (a successful payment of exactly `amount`; never goes back), `failed` (the last attempt failed or was cancelled; a new one may follow) or `needs_review` (money moved, not the right amount). `provider_status` is the provider\'s own word. Another clinic\'s order is `404`, exactly like an unknown one. With `refresh=true`, a pending order\'s status is first pulled from its provider (at most once per order every 30 s; a provider fault still answers the stored state).',
     tag: 'Payment state',
     path: getPaymentStatusPath,
+    query: getPaymentStatusQuery,
     success: { ...getPaymentStatusResponse, description: 'The order.' },
     extraErrors: ['NOT_FOUND'],
+    upstreamErrors: false,
   },
   'list-payments': {
     summary: 'The caller\'s orders, newest first',

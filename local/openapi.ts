@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod/mini';
-import { CLINIC_SCOPES, FUNCTIONS, requiredScope, RESOURCE_SERVER, type FunctionName, type FunctionSpec, type RouteSpec } from '#shared/catalog.ts';
+import { CLINIC_SCOPES, FUNCTIONS, requiredScope, RESOURCE_SERVER, type FunctionName, type RouteFunctionName, type FunctionSpec, type RouteSpec, secretsOf } from '#shared/catalog.ts';
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors.ts';
 import { errorBody, FIELD_DOCS, OPERATIONS, type OperationDoc } from './openapi-operations.ts';
 
@@ -50,8 +50,8 @@ export const errorCodesOf = (route: RouteSpec, spec: FunctionSpec, doc: Operatio
     codes.add('FORBIDDEN');
   }
   // Our own AWS dependencies: a secret to read or the payments table (shared/aws/dependency.ts).
-  if (spec.secret || spec.table) codes.add('DEPENDENCY_UNAVAILABLE');
-  if (spec.settings.some((setting) => PROVIDER_SETTINGS.includes(setting))) for (const code of UPSTREAM_CODES) codes.add(code);
+  if (secretsOf(spec).length > 0 || spec.table) codes.add('DEPENDENCY_UNAVAILABLE');
+  if (doc.upstreamErrors !== false && spec.settings.some((setting) => PROVIDER_SETTINGS.includes(setting))) for (const code of UPSTREAM_CODES) codes.add(code);
   return (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => codes.has(code));
 };
 
@@ -97,7 +97,7 @@ const parametersOf = (route: RouteSpec, doc: OperationDoc): Json[] => {
   return [...pathParams, ...queryParams, ...headerParams];
 };
 
-const operationOf = (name: FunctionName, route: RouteSpec, spec: FunctionSpec, multiRoute: boolean): Json => {
+const operationOf = (name: RouteFunctionName, route: RouteSpec, spec: FunctionSpec, multiRoute: boolean): Json => {
   const doc = OPERATIONS[name];
   const suffix = multiRoute ? pascal(route.path.split('/').filter((s) => s && !s.startsWith('{')).at(-1) ?? '') : '';
   const parameters = parametersOf(route, doc);
@@ -126,12 +126,13 @@ export const buildOpenApiDocument = (): Json => {
   const paths: Record<string, Json> = {};
   const schemas: Record<string, Json> = { Error: jsonSchemaOf(errorBody, 'output') };
   for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
-    const doc = OPERATIONS[name];
+    if (!(name in OPERATIONS)) continue; // a scheduled function: no route, no operation
+    const doc = OPERATIONS[name as RouteFunctionName];
     const { routes } = spec;
     if (doc.body) schemas[`${pascal(name)}Request`] = jsonSchemaOf(doc.body, 'input');
     schemas[`${pascal(name)}Response`] = jsonSchemaOf(doc.success.body, 'output');
     for (const route of routes) {
-      paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(name, route, spec, routes.length > 1) };
+      paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(name as RouteFunctionName, route, spec, routes.length > 1) };
     }
   }
   return {

@@ -2,9 +2,9 @@
 // behind an API Gateway stand-in (routes from the catalog, CORS from the stack's rule, payload 2.0
 // events), with the provider sandbox, Secrets Manager, DynamoDB and EventBridge stand-ins on loopback, the
 // demo clinic page at /, the OpenAPI document at /openapi.json (rendered at /docs), and local-only
-// `GET /__events` and `POST /__sandbox/…` for the demo page (dev-routes.ts). A local token issuer
-// (local/auth.ts) serves POST /oauth2/token and /.well-known/jwks.json, and every clinic route is authorized
-// as API Gateway's JWT authorizer would before its function runs. Ctrl-C or SIGTERM stops all of it.
+// `GET /__events`, `POST /__sandbox/…` and `POST /__reconcile` for the demo page (dev-routes.ts). A local
+// token issuer (local/auth.ts) serves POST /oauth2/token and /.well-known/jwks.json, and every clinic route
+// is authorized as API Gateway's JWT authorizer would before its function runs. Ctrl-C or SIGTERM stops all of it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { FUNCTIONS, requiredScope, type FunctionSpec } from '#shared/catalog.ts';
@@ -153,7 +153,7 @@ export const startLocalServer = async (options: LocalServerOptions = {}): Promis
       return;
     }
     // Local-only: the events the EventBridge stand-in received, and the sandbox controls (dev-routes.ts).
-    const dev = standIns && body !== undefined ? devAnswer(method, url.pathname, body, standIns) : undefined;
+    const dev = standIns && body !== undefined ? await devAnswer(method, url.pathname, body, standIns) : undefined;
     if (dev) {
       writeAnswer(res, { ...dev, headers: { ...dev.headers, ...corsHeaders } });
       return;
@@ -243,6 +243,7 @@ const printBanner = (server: LocalServer): void => {
     `  Sandbox    ${sandbox.origin}  (SkipPay ${sandbox.skippayApiUrl}, Spot ${sandbox.spotWidgetUrl}, ETpay ${sandbox.etpayApiUrl})`,
     `  Stand-ins  Secrets Manager ${server.standIns.secretsManager.endpoint}, DynamoDB (dynalite, in memory) ${server.standIns.dynamo.endpoint} table ${server.standIns.dynamo.tableName}`,
     `             EventBridge ${server.standIns.eventBridge.endpoint} bus ${LOCAL_EVENT_BUS}; events received: GET ${server.origin}/__events`,
+    `  Reconcile  POST ${server.origin}/__reconcile runs reconcile-payments once (in a stage: every 5 minutes)`,
     '  Routes',
     ...server.routes.map((route) => `    ${route.routeKey.padEnd(48)} ${route.functionName}`),
     '  Faults     put FAULT-503, FAULT-TIMEOUT, FAULT-401… in any text field (see local/sandbox/README.md)',

@@ -2,7 +2,7 @@
 // payment-state table, all on loopback, and the environment the functions read, set the way the stack sets
 // a Lambda's. Nothing here is a second implementation: the functions read settings and secrets through
 // their usual code.
-import { FUNCTIONS, type FunctionName } from '#shared/catalog.ts';
+import { FUNCTIONS, type RouteFunctionName } from '#shared/catalog.ts';
 import { sandboxSecrets, SANDBOX_SECRET_IDS, SANDBOX_SKIP_SECRET, startSandbox, type Sandbox } from './sandbox/index.ts';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from './secrets-manager-standin.ts';
 import { startLocalDynamo, type LocalDynamo } from './dynamo.ts';
@@ -43,7 +43,7 @@ export const closeStandIns = async (standIns: StandIns): Promise<void> => {
 };
 
 /** The URL of a catalog function's first route on `apiOrigin`. */
-const routeUrl = (apiOrigin: string, functionName: FunctionName): string => `${apiOrigin}${FUNCTIONS[functionName].routes[0].path}`;
+const routeUrl = (apiOrigin: string, functionName: RouteFunctionName): string => `${apiOrigin}${FUNCTIONS[functionName].routes[0].path}`;
 
 /**
  * Every variable the functions of the local stage read (the deployment contract's list), for this run.

@@ -46,16 +46,28 @@ export interface RouteSpec {
 export interface FunctionSpec {
   /** Every route this function serves (one function may serve several, e.g. GET status per provider). */
   routes: readonly RouteSpec[];
+  /** A scheduled function (no route): the EventBridge schedule that invokes it, with the scheduled event. */
+  schedule?: { everyMinutes: number };
   /** The upstream it calls or whose flow it serves (metrics dimension), if any. */
   provider?: Provider;
   /** The one Secrets Manager secret it may read (`ctx.secret()` in its route). */
   secret?: SecretName;
+  /** Functions that pull both providers' status (status pulls): every secret they may read. */
+  secrets?: readonly SecretName[];
   /** Environment variables it reads; optional ones may be absent. */
   settings: readonly SettingName[];
   /** What it does on the payments table (PAYMENTS_TABLE): its role is granted exactly these. */
   table?: readonly TableAction[];
   /** What it does on the table's orders-by-owner index: granted on the index ARN only. */
   index?: readonly IndexAction[];
+  /** What it does on the due-attempts index (reconcile-payments): granted on that index's ARN only. */
+  dueIndex?: readonly IndexAction[];
+  /**
+   * Puts `Payment Status Changed` events (it records provider results): the stack sets PAYMENTS_EVENT_BUS
+   * and grants PutEvents on the stage's bus only. Not in `settings`: a missing bus never fails the payment
+   * route, the publish is counted as failed instead (shared/events/payment-events.ts).
+   */
+  publishesEvents?: boolean;
   /** Called by a provider, not by a clinic frontend: no clinic authorizer. */
   public?: boolean;
 }
@@ -101,12 +113,16 @@ export const FUNCTIONS = {
     // Reads the session; writes the result once (deleted again if the state update after it fails) and
     // moves the attempt and its order (versioned rewrites).
     table: ['GetItem', 'PutItem', 'DeleteItem'],
+    publishesEvents: true,
   },
   'receive-etpay-notification': {
     routes: [{ method: 'POST', path: '/v1/etpay/notifications' }],
     provider: 'etpay',
-    settings: ['STAGE', 'PAYMENTS_TABLE'],
+    // The ETpay secret and API only to pull a session's status when a delivery is not the signed JWT shape.
+    secret: 'etpay',
+    settings: ['STAGE', 'PAYMENTS_TABLE', 'ETPAY_API_URL', 'ETPAY_SECRET_ID', 'UPSTREAM_TIMEOUT_MS'],
     table: ['GetItem', 'PutItem', 'DeleteItem'],
+    publishesEvents: true,
     public: true,
   },
   'receive-skippay-webhook': {
@@ -114,9 +130,11 @@ export const FUNCTIONS = {
     provider: 'skippay',
     // For SKIPPAY_WEBHOOK_SECRET only; the route fails closed without it.
     secret: 'skip',
-    settings: ['STAGE', 'SKIP_SECRET_ID', 'PAYMENTS_TABLE'],
+    // SKIPPAY_API_URL: an event about a known order whose status cannot be read pulls the order.
+    settings: ['STAGE', 'SKIP_SECRET_ID', 'PAYMENTS_TABLE', 'SKIPPAY_API_URL', 'UPSTREAM_TIMEOUT_MS'],
     // The raw event once; then the attempt (read) and its order (versioned rewrites).
     table: ['GetItem', 'PutItem', 'DeleteItem'],
+    publishesEvents: true,
     public: true,
   },
   'get-payment-status': {
@@ -124,8 +142,11 @@ export const FUNCTIONS = {
       { method: 'GET', path: '/v1/payments/etpay/{merchant_order_id}', provider: 'etpay' },
       { method: 'GET', path: '/v1/payments/skippay/{order_token}', provider: 'skippay' },
     ],
-    settings: ['STAGE', 'PAYMENTS_TABLE'],
-    table: ['GetItem'],
+    // ?refresh=true pulls a pending order's provider first (rate-limited per order by an UpdateItem).
+    secrets: ['etpay', 'skip'],
+    settings: ['STAGE', 'PAYMENTS_TABLE', 'ETPAY_API_URL', 'ETPAY_SECRET_ID', 'SKIPPAY_API_URL', 'SKIP_SECRET_ID', 'UPSTREAM_TIMEOUT_MS'],
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    publishesEvents: true,
   },
   'list-payments': {
     routes: [{ method: 'GET', path: '/v1/payments' }],
@@ -133,10 +154,27 @@ export const FUNCTIONS = {
     // The owner's orders through the orders-by-owner index; nothing on the table itself.
     index: ['Query'],
   },
+  'reconcile-payments': {
+    // No route: the stage's EventBridge schedule invokes it with the scheduled event (contract v1.1).
+    routes: [],
+    schedule: { everyMinutes: 5 },
+    secrets: ['etpay', 'skip'],
+    settings: ['STAGE', 'PAYMENTS_TABLE', 'ETPAY_API_URL', 'ETPAY_SECRET_ID', 'SKIPPAY_API_URL', 'SKIP_SECRET_ID', 'UPSTREAM_TIMEOUT_MS'],
+    // Reads each due attempt, records results (once per ETpay payment_token), moves or clears its next check.
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    dueIndex: ['Query'],
+    publishesEvents: true,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
 export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];
+/** The functions behind API routes (every one but the scheduled ones). */
+export type RouteFunctionName = { [F in FunctionName]: (typeof FUNCTIONS)[F] extends { schedule: object } ? never : F }[FunctionName];
+export const ROUTE_FUNCTION_NAMES = FUNCTION_NAMES.filter((name) => !('schedule' in FUNCTIONS[name])) as RouteFunctionName[];
+
+/** Every secret a function may read: its `secret`, or the `secrets` of a function that pulls both providers. */
+export const secretsOf = (spec: FunctionSpec): readonly SecretName[] => spec.secrets ?? (spec.secret === undefined ? [] : [spec.secret]);
 
 /** `POST /v1/orders`: API Gateway's route key, as `event.routeKey` carries it. */
 export const routeKey = (route: RouteSpec): string => `${route.method} ${route.path}`;

@@ -52,3 +52,6 @@ export const DEPENDENCY_BUDGETS: Readonly<Record<Dependency, DependencyBudget>> 
   secretsmanager: { maxAttempts: 2, connectionTimeoutMs: 1_000, attemptTimeoutMs: 2_000, callTimeoutMs: 3_000 },
   eventbridge: { maxAttempts: 3, connectionTimeoutMs: 1_000, attemptTimeoutMs: 1_500, callTimeoutMs: 3_000 },
 };
+
+/** reconcile-payments' Lambda timeout: several pages of pulls per run, well inside its 5-minute schedule. */
+export const RECONCILE_TIMEOUT_SECONDS = 120;

@@ -24,7 +24,13 @@ export const ALARM_SLUGS = [
   'api-5xx',
   'api-latency-p99',
   'payment-needs-review',
+  'reconcile-failed',
+  'event-publish-failed',
+  'stuck-payments',
 ] as const;
+
+/** reconcile-payments failing for this many 5-minute periods in a row (one run each) pages: not one blip. */
+export const RECONCILE_FAILED_PERIODS = 3;
 export type AlarmSlug = (typeof ALARM_SLUGS)[number];
 
 const PERIOD = Duration.minutes(5);
@@ -156,6 +162,34 @@ export class PaymentsAlarms extends Construct {
         what: `${provider} reported a successful payment of another amount than its order's: the order is needs_review, not paid.`,
         impact: 'A patient paid, but not the amount of the order: patients see their order unpaid and the money must be reconciled (refund or top-up).',
         firstStep: "First: find the order in the function's log line ('payment of another amount'), list it with GET /v1/payments?status=needs_review as its clinic, and reconcile with the provider's back office.",
+      });
+      this.add({
+        slug: 'reconcile-failed',
+        subject: provider,
+        metric: custom(MetricName.ReconcileFailed),
+        threshold: 1,
+        evaluationPeriods: RECONCILE_FAILED_PERIODS,
+        what: `reconcile-payments could not pull ${provider} statuses in each of its last ${RECONCILE_FAILED_PERIODS} runs (15 minutes); the attempts stay due and are retried.`,
+        impact: `Patients who paid by ${provider} but whose notification was lost stay pending at the front desk until a pull succeeds.`,
+        firstStep: `First: read the clinic-payments-${stage}-reconcile-payments log group ('reconcile: pull failed' lines, their code), then check ${provider}'s status and the UpstreamFailure alarm.`,
+      });
+      this.add({
+        slug: 'event-publish-failed',
+        subject: provider,
+        metric: custom(MetricName.EventPublishFailed),
+        threshold: 1,
+        what: `A Payment Status Changed event about a ${provider} order could not be put on the bus clinic-payments-${stage} (the order's state itself was saved).`,
+        impact: "Patients' clinics miss a payment change in their own systems (HIS, ERP) until they read GET /v1/payments.",
+        firstStep: "First: find 'payment event not published' in the function logs (its reason), check the bus and the function's events:PutEvents permission; tell affected clinics to reconcile with GET /v1/payments.",
+      });
+      this.add({
+        slug: 'stuck-payments',
+        subject: provider,
+        metric: custom(MetricName.ReconcileExpired),
+        threshold: 1,
+        what: `A ${provider} payment attempt was still pending at the provider's expiry (ETpay 24 h, SkipPay 45 days) without a final answer; it is no longer pulled.`,
+        impact: 'Patients may have paid without their order ever showing paid, or a stale order stays open at the front desk.',
+        firstStep: "First: find 'reconcile: attempt still pending at its provider expiry' in the reconcile-payments logs (order_id), check the payment in the provider's back office, and settle it with the clinic.",
       });
     }
 

@@ -20,6 +20,8 @@ export interface PaymentsFunctionProps {
   logRetention: logs.RetentionDays;
   /** DESTROY in staging (the next deploy must not meet a leftover name), RETAIN in production. */
   logRemovalPolicy: RemovalPolicy;
+  /** Only where a function is not behind the API (reconcile-payments): API routes keep FUNCTION_TIMEOUT_SECONDS. */
+  timeoutSeconds?: number;
 }
 
 export class PaymentsFunction extends Construct {
@@ -56,7 +58,7 @@ export class PaymentsFunction extends Construct {
       code: lambda.Code.fromAsset(props.bundlePath),
       handler: 'index.handler',
       memorySize: FUNCTION_MEMORY_MB,
-      timeout: Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
+      timeout: Duration.seconds(props.timeoutSeconds ?? FUNCTION_TIMEOUT_SECONDS),
       role: this.role,
       logGroup: this.logGroup,
       // The build ships no source maps (minified ESM, errors are identified by contract code and log

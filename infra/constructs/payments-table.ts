@@ -1,11 +1,11 @@
-// The stage's payment-state table (idempotency records, orders, attempts, provider events) and its one
-// index (an owner's orders by creation time), built from the key design in shared/state/keys.ts so the
+// The stage's payment-state table (idempotency records, orders, attempts, provider events) and its two
+// indexes (an owner's orders by creation time; attempts due for a status pull), built from the key design in shared/state/keys.ts so the
 // code and the table cannot disagree.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { ORDERS_BY_OWNER_INDEX, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '../../shared/state/keys.ts';
+import { DUE_ATTEMPTS_INDEX, ORDERS_BY_OWNER_INDEX, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE } from '../../shared/state/keys.ts';
 import type { IndexAction, TableAction } from '../../shared/catalog.ts';
 import type { DeployStage } from '../config.ts';
 
@@ -32,6 +32,13 @@ export class PaymentsTable extends Construct {
       sortKey: { name: ORDERS_BY_OWNER_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.ALL,
     });
+    // Sparse: only pending attempts before their provider's expiry carry its keys (reconcile-payments).
+    this.table.addGlobalSecondaryIndex({
+      indexName: DUE_ATTEMPTS_INDEX.name,
+      partitionKey: { name: DUE_ATTEMPTS_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: DUE_ATTEMPTS_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
   }
 
   /**
@@ -43,8 +50,8 @@ export class PaymentsTable extends Construct {
   }
 
   /** The index actions a function declares, on that one index's ARN: never the table, never a scan. */
-  grantIndexActions(grantee: iam.IGrantable, actions: readonly IndexAction[]): void {
-    const indexArn = `${this.table.tableArn}/index/${ORDERS_BY_OWNER_INDEX.name}`;
+  grantIndexActions(grantee: iam.IGrantable, actions: readonly IndexAction[], indexName: string = ORDERS_BY_OWNER_INDEX.name): void {
+    const indexArn = `${this.table.tableArn}/index/${indexName}`;
     iam.Grant.addToPrincipal({ grantee, actions: actions.map((action) => `dynamodb:${action}`), resourceArns: [indexArn] });
   }
 }

@@ -4,7 +4,7 @@
 // (shared/state/orders.ts), and say so in the log.
 import { logger } from '../observability/logger.ts';
 import { itemId, RETENTION_SECONDS } from '../state/keys.ts';
-import { recordAttemptResult } from '../state/orders.ts';
+import { recordAttemptResult } from '../state/attempt-results.ts';
 import { expiresIn, recordOnce } from '../state/table.ts';
 import { outcomeOf } from '../state/transitions.ts';
 import type { VerifiedPaymentResult } from './payment-result.ts';

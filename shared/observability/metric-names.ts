@@ -17,13 +17,23 @@ export const MetricName = {
   DependencyUnavailable: 'DependencyUnavailable',
   /** A secret's refresh failed and its last good value (at most 1 h old) was served. Per dependency. */
   SecretServedStale: 'SecretServedStale',
+  /** A successful payment of another amount than its order's: money moved, order not paid. Pages. */
+  PaymentNeedsReview: 'PaymentNeedsReview',
   /**
    * A `Payment Status Changed` event that could not be put on the bus after the SDK's retries (the state
    * change itself stands). Counted under the payment's provider. Pages: clinics miss an event.
    */
   EventPublishFailed: 'EventPublishFailed',
-  /** A successful payment of another amount than its order's: money moved, order not paid. Pages. */
-  PaymentNeedsReview: 'PaymentNeedsReview',
+  /** reconcile-payments: attempts whose status was pulled (any answer), per provider and run. */
+  ReconcileChecked: 'ReconcileChecked',
+  /** reconcile-payments: pulls that changed their order's status (each also one event). */
+  ReconcileChanged: 'ReconcileChanged',
+  /** reconcile-payments: pulls (or state writes) that failed; the attempt stays due. Pages when sustained. */
+  ReconcileFailed: 'ReconcileFailed',
+  /** Attempts still pending at their provider's expiry (24 h ETpay, 45 days SkipPay): stuck payments. Pages. */
+  ReconcileExpired: 'ReconcileExpired',
+  /** A signed SkipPay webhook we could not read an order and status from: stored and acknowledged. */
+  UnrecognizedEvent: 'UnrecognizedEvent',
 } as const;
 
 /** Metrics of a dependency (DependencyUnavailable, SecretServedStale): service, stage, dependency. */

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 export const PAYMENTS_TABLE_PARTITION_KEY = 'id';
 
 /**
- * The one secondary index: an owner's orders by creation time (GET /v1/payments), never a scan. Sparse:
+ * An owner's orders by creation time (GET /v1/payments), never a scan. Sparse:
  * only order items carry `owner_key`, so attempts, events and idempotency records never appear in it.
  */
 export const ORDERS_BY_OWNER_INDEX = {
@@ -17,6 +17,22 @@ export const ORDERS_BY_OWNER_INDEX = {
   /** `S`: ISO 8601 UTC with milliseconds (`toISOString()`), so string order is time order. */
   sortKey: 'created_at',
 } as const;
+/**
+ * Attempts whose status the reconciler must still pull (issue 12), by when: `Query` only, never a scan.
+ * Sparse: an attempt carries `due_shard` and `next_check_at` only while it is pending and before its
+ * provider's expiry; a final answer or the expiry removes both. One partition per provider, so the two
+ * providers are swept side by side and one provider's backlog never hides the other's.
+ */
+export const DUE_ATTEMPTS_INDEX = {
+  name: 'due-attempts',
+  /** `S`: `due#etpay` | `due#skippay` (dueShard below). */
+  partitionKey: 'due_shard',
+  /** `S`: ISO 8601 UTC with milliseconds, the next time the attempt's status should be pulled. */
+  sortKey: 'next_check_at',
+} as const;
+
+export const dueShard = (provider: 'etpay' | 'skippay'): string => `due#${provider}`;
+
 /** The TTL attribute, epoch seconds. Powertools Idempotency uses the same name by default. */
 export const PAYMENTS_TABLE_TTL_ATTRIBUTE = 'expiration';
 
@@ -84,6 +100,8 @@ export const paymentsTableDefinition = (tableName: string) => ({
     { AttributeName: PAYMENTS_TABLE_PARTITION_KEY, AttributeType: 'S' as const },
     { AttributeName: ORDERS_BY_OWNER_INDEX.partitionKey, AttributeType: 'S' as const },
     { AttributeName: ORDERS_BY_OWNER_INDEX.sortKey, AttributeType: 'S' as const },
+    { AttributeName: DUE_ATTEMPTS_INDEX.partitionKey, AttributeType: 'S' as const },
+    { AttributeName: DUE_ATTEMPTS_INDEX.sortKey, AttributeType: 'S' as const },
   ],
   KeySchema: [{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' as const }],
   GlobalSecondaryIndexes: [
@@ -94,6 +112,15 @@ export const paymentsTableDefinition = (tableName: string) => ({
         { AttributeName: ORDERS_BY_OWNER_INDEX.sortKey, KeyType: 'RANGE' as const },
       ],
       Projection: { ProjectionType: 'ALL' as const },
+    },
+    {
+      IndexName: DUE_ATTEMPTS_INDEX.name,
+      KeySchema: [
+        { AttributeName: DUE_ATTEMPTS_INDEX.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: DUE_ATTEMPTS_INDEX.sortKey, KeyType: 'RANGE' as const },
+      ],
+      // Keys only: the reconciler re-reads each attempt consistently before it acts (an index is eventual).
+      Projection: { ProjectionType: 'KEYS_ONLY' as const },
     },
   ],
   BillingMode: 'PAY_PER_REQUEST' as const,

@@ -1,22 +1,16 @@
 // Orders and their attempts in the payment-state table (keys in keys.ts, rules in transitions.ts).
 // An order belongs to one owner and keeps its amount; an attempt (an ETpay session, the SkipPay order
-// itself) is its own item naming its order. recordAttemptResult is the ONE way a provider's word about a
-// payment reaches the state: confirmations, notifications, webhooks and (later) status pulls all call it.
+// itself) is its own item naming its order. recordAttemptResult (attempt-results.ts) is the ONE way a
+// provider's word about a payment reaches the state: confirmations, notifications, webhooks and status pulls.
 import * as z from 'zod/mini';
 import { ApiError } from '../errors.ts';
-import { logger } from '../observability/logger.ts';
-import { reportMetrics } from '../observability/request-log.ts';
-import { MetricName } from '../observability/metric-names.ts';
 import { itemId, ownerKey, RETENTION_SECONDS, type PaymentProvider } from './keys.ts';
 import { atVersion, expiresIn, getItem, putItem } from './table.ts';
 import {
   ATTEMPT_STATUSES,
-  nextAttempt,
-  nextOrder,
   ORDER_STATUSES,
-  type AttemptResult,
-  type OrderChange,
 } from './transitions.ts';
+import { firstDue } from './due.ts';
 
 const storedOrder = z.object({
   id: z.string(),
@@ -27,6 +21,8 @@ const storedOrder = z.object({
   status: z.enum(ORDER_STATUSES),
   provider_status: z.optional(z.string()),
   attempts: z.number(),
+  /** The provider id of the order's newest attempt. */
+  latest_attempt: z.optional(z.string()),
   created_at: z.string(),
   updated_at: z.string(),
   version: z.number(),
@@ -104,7 +100,7 @@ const RETENTION: Record<PaymentProvider, number> = {
   skippay: RETENTION_SECONDS.paymentRecords,
 };
 /** Read-modify-write rounds before giving up on a hot item (two results about one order at once). */
-const MAX_ROUNDS = 5;
+export const MAX_ROUNDS = 5;
 
 /** The owner's order, or undefined: another owner's order reads exactly like an unknown one. */
 export const getOrder = async (table: string, owner: string, provider: PaymentProvider, id: string): Promise<OrderRecord | undefined> => {
@@ -143,7 +139,7 @@ export const openOrder = async (
 };
 
 /** Read, apply, write back under the version read; again if someone wrote in between. */
-const updateOrder = async (
+export const updateOrder = async (
   table: string,
   id: string,
   apply: (order: OrderRecord) => OrderRecord | undefined,
@@ -182,14 +178,17 @@ export const addAttempt = async (
     version: 1,
     signature_token: attempt.signatureToken,
   };
-  if (!(await putItem(table, { ...record, expiration: expiresIn(RETENTION[attempt.provider]) }, atVersion(0)))) {
+  // Due for its first status pull 2 minutes from now (due.ts), unless a result arrives before.
+  const item = { ...record, ...firstDue(attempt.provider, now), expiration: expiresIn(RETENTION[attempt.provider]) };
+  if (!(await putItem(table, item, atVersion(0)))) {
     // The provider handed out the same id again (a re-initialised session): the same order's attempt is
     // kept as it is; another order's would be a provider bug, and is never taken over.
     const existing = await findAttempt(table, attempt.provider, attempt.providerId);
     if (existing?.order === order.id) return existing;
     throw new ApiError('INTERNAL_ERROR', { reason: `state: ${attempt.provider} attempt id of another order` });
   }
-  await updateOrder(table, order.id, (current) => ({ ...current, attempts: current.attempts + 1 }));
+  // latest_attempt: the attempt GET …?refresh=true pulls (the payer's current session).
+  await updateOrder(table, order.id, (current) => ({ ...current, attempts: current.attempts + 1, latest_attempt: record.provider_id }));
   return record;
 };
 
@@ -200,44 +199,4 @@ export const findAttempt = async (table: string, provider: PaymentProvider, prov
   const parsed = storedAttempt.safeParse(item);
   if (!parsed.success) throw malformed('attempt');
   return parsed.data;
-};
-
-export interface RecordedResult {
-  attempt: AttemptRecord;
-  order: OrderRecord | undefined;
-  change: OrderChange;
-}
-
-/**
- * The one way a result reaches the state: its attempt first, then the order it belongs to, each by the
- * rules in transitions.ts. Both writes are idempotent under those rules, so a caller that failed midway
- * may simply record the same result again. A success of the wrong amount is counted (NeedsReview, pages).
- */
-export const recordAttemptResult = async (table: string, attempt: AttemptRecord, result: AttemptResult): Promise<RecordedResult> => {
-  let current = attempt;
-  for (let round = 0; ; round += 1) {
-    const next = nextAttempt(current, result);
-    if (next === current) break;
-    const written = { ...current, ...next, updated_at: new Date().toISOString(), version: current.version + 1 };
-    const item = await getItem(table, current.id);
-    if (item && (await putItem(table, { ...item, ...written }, atVersion(current.version)))) {
-      current = written;
-      break;
-    }
-    const reread = await findAttempt(table, attempt.provider, attempt.provider_id);
-    if (!reread || round >= MAX_ROUNDS) throw new ApiError('INTERNAL_ERROR', { reason: 'state: attempt kept changing while updated' });
-    current = reread;
-  }
-  const seen: { change: OrderChange } = { change: 'none' };
-  const order = await updateOrder(table, attempt.order, (existing) => {
-    const moved = nextOrder(existing, result);
-    seen.change = moved.change;
-    return moved.change === 'none' && moved.order.provider_status === existing.provider_status ? undefined : { ...existing, ...moved.order };
-  });
-  const { change } = seen;
-  if (change === 'wrong_amount') {
-    reportMetrics(attempt.provider, [[MetricName.PaymentNeedsReview, 'Count', 1]]);
-    logger.warn('payment of another amount: order needs review', { provider: attempt.provider, order_id: attempt.order_id });
-  }
-  return { attempt: current, order, change };
 };

@@ -1,6 +1,6 @@
 // Reads and writes of the payment-state table (design in keys.ts). The client is built on first use, not
 // at import; the SDK honours AWS_ENDPOINT_URL_DYNAMODB and AWS_REGION by itself.
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ApiError, isApiError } from '../errors.ts';
 import { dynamoClient, resetDynamoClient } from './client.ts';
 import { PAYMENTS_TABLE_PARTITION_KEY as KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE as TTL } from './keys.ts';
@@ -114,6 +114,36 @@ export const atVersion = (expected: number): WriteCondition =>
   expected === 0
     ? { expression: 'attribute_not_exists(#id)', names: { '#id': KEY } }
     : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': expected } };
+
+/**
+ * Updates a few attributes in place (`update` is an UpdateExpression) when the condition holds: true when
+ * written, false when the condition did not hold. For attributes outside an item's versioned state (the
+ * due-attempts schedule, the refresh rate limit), so no reader's versioned rewrite is disturbed.
+ */
+export const updateItem = async (
+  table: string,
+  id: string,
+  change: { update: string; names: Record<string, string>; values?: Record<string, unknown> },
+  condition: WriteCondition,
+): Promise<boolean> => {
+  const values = { ...change.values, ...condition.values };
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: table,
+        Key: { [KEY]: id },
+        UpdateExpression: change.update,
+        ConditionExpression: condition.expression,
+        ExpressionAttributeNames: { ...change.names, ...condition.names },
+        ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw stateError('UpdateItem', error);
+  }
+};
 
 export interface QueryPage {
   items: StateItem[];

@@ -48,14 +48,20 @@ interface Invocation {
   loaded: string[];
 }
 
-type InvokeOptions = Omit<EventOptions, 'body'> & { pathParameters?: Record<string, string>; query?: Record<string, string> };
+type InvokeOptions = Omit<EventOptions, 'body'> & {
+  pathParameters?: Record<string, string>;
+  query?: Record<string, string>;
+  /** A whole event instead of an HTTP API one (reconcile-payments takes the scheduled event). */
+  event?: Record<string, unknown>;
+};
 
 const invokeBundle = async (name: string, body: unknown, options: InvokeOptions = {}): Promise<Invocation> => {
-  const { pathParameters, query, ...eventOptions } = options;
-  const event = httpEvent({ ...(options.rawBody === undefined ? { body } : {}), ...eventOptions });
-  if (pathParameters) event.pathParameters = pathParameters;
-  if (query) event.queryStringParameters = query;
-  if (event.body === undefined) delete event.headers['content-type'];
+  const { pathParameters, query, event: given, ...eventOptions } = options;
+  const http = httpEvent({ ...(options.rawBody === undefined ? { body } : {}), ...eventOptions });
+  if (pathParameters) http.pathParameters = pathParameters;
+  if (query) http.queryStringParameters = query;
+  if (http.body === undefined) delete http.headers['content-type'];
+  const event = given ?? http;
   const env = {
     PATH: process.env.PATH,
     BUNDLE: join(outdir, name, 'index.mjs'),
@@ -165,5 +171,13 @@ describe('deployable bundles', () => {
     });
     expect(result.statusCode).toBe(404);
     expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('reconcile-payments takes the scheduled event and sweeps both providers through the due-attempts index', async () => {
+    const scheduled = { version: '0', id: 'x', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '0', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
+    const { result } = await invokeBundle('reconcile-payments', undefined, { event: scheduled });
+    const summary = result as unknown as Record<'etpay' | 'skippay', { checked: number; failed: number }>;
+    expect(summary.etpay).toMatchObject({ failed: 0 });
+    expect(summary.skippay).toMatchObject({ failed: 0 });
   });
 });

@@ -64,7 +64,7 @@ const skippayEvent = async (hash: string, type: string, status?: string, extra: 
 
 beforeEach(() => {
   resetSecretsCache();
-  setEnvironment({ STAGE: 'local', SKIP_SECRET_ID: 'skip-secret', PAYMENTS_TABLE: table.name });
+  setEnvironment({ STAGE: 'local', SKIP_SECRET_ID: 'skip-secret', PAYMENTS_TABLE: table.name, SKIPPAY_API_URL: 'http://127.0.0.1:9/skippay', ETPAY_API_URL: 'http://127.0.0.1:9/etpay', ETPAY_SECRET_ID: 'etpay-secret' });
 });
 
 describe('GET /v1/payments/etpay/{merchant_order_id}', () => {

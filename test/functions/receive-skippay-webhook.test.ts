@@ -59,7 +59,7 @@ const expectRejected = (res: Answer): void => {
 beforeEach(() => {
   secrets.answer({ 'skip-secret': SKIP_TEST_SECRET });
   resetSecretsCache();
-  setEnvironment({ STAGE: 'local', SKIP_SECRET_ID: 'skip-secret', PAYMENTS_TABLE: table.name });
+  setEnvironment({ STAGE: 'local', SKIP_SECRET_ID: 'skip-secret', PAYMENTS_TABLE: table.name, SKIPPAY_API_URL: 'http://127.0.0.1:9/skippay' });
 });
 
 describe('POST /v1/webhooks/skippay: genuine events', () => {

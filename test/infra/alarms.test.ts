@@ -8,7 +8,8 @@ import { Dimension, METRICS_NAMESPACE, MetricName, SERVICE_NAME } from '#shared/
 import { PROVIDERS } from '#shared/providers/provider.ts';
 import { STAGE_CONFIGS, DEPLOY_STAGES } from '../../infra/config.ts';
 import { setEnvironment } from '../support/env.ts';
-import { ALARM_SLUGS } from '../../infra/constructs/alarms.ts';
+import { ALARM_SLUGS, RECONCILE_FAILED_PERIODS } from '../../infra/constructs/alarms.ts';
+import { emfFields } from '#shared/observability/metrics.ts';
 import { onlyResource, refId, resourcesOf, synthesise, type CfnResource, type Synthesised } from './fixtures.ts';
 
 const RUNBOOK = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -145,6 +146,32 @@ describe.each(DEPLOY_STAGES)('%s alarms', (stage) => {
       expect(matching).toHaveLength(1);
       expect(matching[0]?.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Threshold: 1 });
     }
+  });
+
+  const paymentProviders = ['etpay', 'skippay'] as const;
+  it.each(
+    paymentProviders.flatMap((provider) => [
+      { provider, metric: MetricName.ReconcileFailed, periods: RECONCILE_FAILED_PERIODS },
+      { provider, metric: MetricName.EventPublishFailed, periods: 1 },
+      { provider, metric: MetricName.ReconcileExpired, periods: 1 },
+    ]),
+  )('pages on $metric from $provider ($periods period(s)), as the code emits it', ({ provider, metric, periods }) => {
+    const matching = alarms().filter((a) => a.Properties.MetricName === metric && dimensionsOf(a)[Dimension.Provider] === provider);
+    expect(matching).toHaveLength(1);
+    expect(matching[0]?.Properties).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: periods,
+    });
+    expect(dimensionsOf(matching[0]!)).toEqual({ [Dimension.Service]: SERVICE_NAME, [Dimension.Stage]: stage, [Dimension.Provider]: provider });
+    // The code's own EMF document for that metric: same namespace, metric and dimension names.
+    const document = emfFields(provider, [[metric, 'Count', 1]]) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } };
+    const [directive] = document._aws.CloudWatchMetrics;
+    expect(directive?.Namespace).toBe(METRICS_NAMESPACE);
+    expect(directive?.Metrics.map((m) => m.Name)).toEqual([metric]);
+    expect([...(directive?.Dimensions[0] ?? [])].sort()).toEqual(Object.keys(dimensionsOf(matching[0]!)).sort());
   });
 
   it('pages on the HTTP API\'s 5xx and p99 Latency of the $default stage', () => {

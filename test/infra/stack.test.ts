@@ -5,10 +5,10 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTIONS, routeKey, type FunctionSpec, type SettingName } from '#shared/catalog.ts';
+import { FUNCTIONS, routeKey, secretsOf, type FunctionSpec, type SettingName } from '#shared/catalog.ts';
 import { loadSettings } from '#shared/config/settings.ts';
-import { ORDERS_BY_OWNER_INDEX, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, paymentsTableDefinition } from '#shared/state/keys.ts';
-import { FUNCTION_TIMEOUT_SECONDS } from '#shared/limits.ts';
+import { DUE_ATTEMPTS_INDEX, ORDERS_BY_OWNER_INDEX, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, paymentsTableDefinition } from '#shared/state/keys.ts';
+import { FUNCTION_TIMEOUT_SECONDS, RECONCILE_TIMEOUT_SECONDS } from '#shared/limits.ts';
 import { FUNCTION_MEMORY_MB, STAGE_CONFIGS, DEPLOY_STAGES, type DeployStage } from '../../infra/config.ts';
 import { createPaymentsApiApp } from '../../infra/stages.ts';
 import { onlyResource, PLACEHOLDER_CHUNK, placeholderBundles, refId, resourcesOf, synthesise, type Synthesised } from './fixtures.ts';
@@ -54,14 +54,15 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     expect(Object.keys(resourcesOf(template(), 'AWS::Lambda::Function'))).toHaveLength(entries.length);
   });
 
-  it.each(entries)('deploys %s on Node.js 24, arm64, from its own bundle and the chunks it imports', (name) => {
+  it.each(entries)('deploys %s on Node.js 24, arm64, from its own bundle and the chunks it imports', (name, spec) => {
     const [, fn] = functionOf(name);
     expect(fn.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       MemorySize: FUNCTION_MEMORY_MB,
-      Timeout: FUNCTION_TIMEOUT_SECONDS,
+      // API routes answer within API Gateway's 30 s; the scheduled reconciliation has its own longer timeout.
+      Timeout: spec.schedule ? RECONCILE_TIMEOUT_SECONDS : FUNCTION_TIMEOUT_SECONDS,
     });
     expect(fn.Metadata?.['aws:asset:property']).toBe('Code');
     const asset = join(synth.outdir, String(fn.Metadata?.['aws:asset:path']));
@@ -73,8 +74,11 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
   it.each(entries)('gives %s exactly its catalog settings as environment', (name, spec) => {
     const [, fn] = functionOf(name);
     const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
-    const expected = spec.settings.filter((s) => !UNSET_IN_STAGE[stage].includes(s));
+    const expected: string[] = spec.settings.filter((s) => !UNSET_IN_STAGE[stage].includes(s));
+    // A publishing function also gets the stage's bus (its publisher reads it, failing closed without it).
+    if (spec.publishesEvents === true) expected.push('PAYMENTS_EVENT_BUS');
     expect(Object.keys(env).sort()).toEqual([...expected].sort());
+    if ('PAYMENTS_EVENT_BUS' in env) expect(env.PAYMENTS_EVENT_BUS).toBe(`clinic-payments-${stage}`);
     expect(env.STAGE).toBe(stage);
     for (const [setting, host] of Object.entries(SKIP_HOSTS[stage])) {
       if (setting in env) expect(env[setting]).toBe(host);
@@ -109,7 +113,8 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     // The same definition the local stage and the tests create their tables from.
     const { KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, BillingMode } = paymentsTableDefinition('any');
     expect(KeySchema).toEqual([{ AttributeName: PAYMENTS_TABLE_PARTITION_KEY, KeyType: 'HASH' }]);
-    // The one index, with the code's names: an owner's orders by creation time (never a scan).
+    // The two indexes, with the code's names: an owner's orders by creation time, and attempts due for a
+    // status pull (keys only); never a scan.
     expect(GlobalSecondaryIndexes).toEqual([
       {
         IndexName: ORDERS_BY_OWNER_INDEX.name,
@@ -118,6 +123,14 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
           { AttributeName: ORDERS_BY_OWNER_INDEX.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: DUE_ATTEMPTS_INDEX.name,
+        KeySchema: [
+          { AttributeName: DUE_ATTEMPTS_INDEX.partitionKey, KeyType: 'HASH' },
+          { AttributeName: DUE_ATTEMPTS_INDEX.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       },
     ]);
     template().resourceCountIs('AWS::DynamoDB::Table', 1);
@@ -154,21 +167,56 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     // A function that reads PAYMENTS_TABLE declares its actions, and its role gets exactly those: item
     // actions on the table's ARN only, index actions on the index's ARN only.
     const index = (spec as { index?: readonly string[] }).index;
+    const dueIndex = spec.dueIndex;
     expect(spec.table !== undefined || index !== undefined).toBe(spec.settings.includes('PAYMENTS_TABLE'));
     const onTable = tableStatements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId(), 'Arn'] }));
     const onIndex = tableStatements.filter((s) => JSON.stringify(s.Resource).includes(`/index/${ORDERS_BY_OWNER_INDEX.name}`));
-    expect(onTable.length + onIndex.length).toBe(tableStatements.length);
+    const onDueIndex = tableStatements.filter((s) => JSON.stringify(s.Resource).includes(`/index/${DUE_ATTEMPTS_INDEX.name}`));
+    expect(onTable.length + onIndex.length + onDueIndex.length).toBe(tableStatements.length);
+    expect(onDueIndex.flatMap((s) => [s.Action].flat()).sort()).toEqual((dueIndex ?? []).map((a) => `dynamodb:${a}`).sort());
+    for (const s of onDueIndex) {
+      expect(s.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(), 'Arn'] }, `/index/${DUE_ATTEMPTS_INDEX.name}`]] });
+    }
     expect(onTable.flatMap((s) => [s.Action].flat()).sort()).toEqual((spec.table ?? []).map((a) => `dynamodb:${a}`).sort());
     expect(onIndex.flatMap((s) => [s.Action].flat()).sort()).toEqual((index ?? []).map((a) => `dynamodb:${a}`).sort());
     for (const s of onIndex) {
       expect(s.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId(), 'Arn'] }, `/index/${ORDERS_BY_OWNER_INDEX.name}`]] });
     }
     for (const s of tableStatements) expect([s.Action].flat()).not.toContain('dynamodb:Scan');
-    if (spec.secret === undefined) return expect(secretResources).toEqual([]);
-    expect(secretResources).toHaveLength(1);
-    expect(secretResources[0]).toContain(`:secret:clinic-payments/${stage}/${spec.secret}-??????`);
-    const other = spec.secret === 'skip' ? 'etpay' : 'skip';
-    expect(secretResources[0]).not.toContain(`/${other}`);
+    // PutEvents only for a publishing function, on the stage's bus only, with our source only.
+    const putEvents = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('events:')));
+    if (spec.publishesEvents === true) {
+      const [busId] = Object.keys(resourcesOf(template(), 'AWS::Events::EventBus'));
+      expect(putEvents).toEqual([
+        expect.objectContaining({
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::GetAtt': [busId, 'Arn'] },
+          Condition: { StringEquals: { 'events:source': 'clinic-payments' } },
+        }),
+      ]);
+    } else expect(putEvents).toEqual([]);
+    const own = secretsOf(spec);
+    expect(secretResources).toHaveLength(own.length);
+    for (const secret of ['skip', 'etpay'] as const) {
+      const granted = secretResources.some((resource) => resource.includes(`:secret:clinic-payments/${stage}/${secret}-??????`));
+      expect(granted).toBe(own.includes(secret));
+    }
+  });
+
+  it('has the stage\'s bus, and reconcile-payments on a 5-minute schedule with no retry', () => {
+    const buses = Object.values(resourcesOf(template(), 'AWS::Events::EventBus'));
+    expect(buses.map((bus) => bus.Properties.Name)).toEqual([`clinic-payments-${stage}`]);
+    const [fnId] = functionOf('reconcile-payments');
+    const rules = Object.values(resourcesOf(template(), 'AWS::Events::Rule'));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+    const targetsOf = rules[0]?.Properties.Targets as { Arn: unknown; RetryPolicy?: { MaximumRetryAttempts: number } }[];
+    expect(targetsOf).toHaveLength(1);
+    expect(targetsOf[0]?.Arn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+    expect(targetsOf[0]?.RetryPolicy?.MaximumRetryAttempts).toBe(0);
+    // EventBridge may invoke it, and nothing routes to it over HTTP.
+    const permissions = Object.values(resourcesOf(template(), 'AWS::Lambda::Permission')).filter((p) => refId(p.Properties.FunctionName) === fnId);
+    expect(permissions.map((p) => p.Properties.Principal)).toEqual(['events.amazonaws.com']);
   });
 
   it('keeps every log group for the stage\'s retention', () => {

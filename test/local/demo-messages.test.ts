@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS, type FunctionName } from '#shared/catalog.ts';
+import { ROUTE_FUNCTION_NAMES, type RouteFunctionName } from '#shared/catalog.ts';
 import { toDetails } from '#shared/http/validation.ts';
 import { assertReturnUrls } from '#shared/routes/create-etpay-session/return-urls.ts';
 import { ERROR_STATUS, type ApiError, type ErrorCode } from '#shared/errors.ts';
@@ -26,7 +26,7 @@ const doc = documentOf(buildOpenApiDocument());
 const pascal = (name: string) => name.replace(/(^|-)(\w)/g, (_m, _s: string, c: string) => c.toUpperCase());
 
 /** Every distinct detail message the server's schemas give for near-valid bodies (fixed seed). */
-const reasonsOf = (name: FunctionName): Set<string> => {
+const reasonsOf = (name: RouteFunctionName): Set<string> => {
   const body = OPERATIONS[name].body;
   const schema = doc.components.schemas[`${pascal(name)}Request`];
   const reasons = new Set<string>();
@@ -57,7 +57,7 @@ const spanishOf = (message: string): string | undefined => {
 };
 
 describe('the demo page explains every field rule in Spanish', () => {
-  const reasons = new Set([...(Object.keys(FUNCTIONS) as FunctionName[]).flatMap((name) => [...reasonsOf(name)]), ...returnUrlReasons()]);
+  const reasons = new Set([...ROUTE_FUNCTION_NAMES.flatMap((name) => [...reasonsOf(name)]), ...returnUrlReasons()]);
 
   it('finds the rules worth explaining (RUT check digit, phone, email, amount, name length)', () => {
     for (const expected of ['invalid RUT check digit', 'invalid RUT format', 'invalid email address', 'amount must be at least 1 CLP', 'must be between 1 and 100 characters']) {

@@ -1,6 +1,7 @@
 // `npm start`'s local-only paths for the demo page, on the API's own origin: the events the EventBridge
 // stand-in received (published through the real events module, as the functions will), and the sandbox
-// control that settles a payment at the provider without notifying.
+// control that settles a payment at the provider without notifying, and one reconcile-payments run. The
+// API is called through the demo clinic server (/demo-clinic/v1/…), which holds clinic A's credentials.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishPaymentStatusChanged } from '#shared/events/payment-events.ts';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
@@ -72,5 +73,25 @@ describe('POST /__sandbox/…', () => {
   ];
   it.each(unknown)('$name → $status', async ({ path, status }) => {
     expect((await post(path)).status).toBe(status);
+  });
+});
+
+describe('POST /__reconcile', () => {
+  it('runs reconcile-payments once: a SkipPay order paid silently at the sandbox becomes paid, and its event is listed', async () => {
+    const created = await post('/demo-clinic/v1/orders', { total_amount: 50000, customer: samplePatient });
+    expect(created.status).toBe(201);
+    const { order_token: hash } = (await created.json()) as { order_token: string };
+    expect((await post(`/__sandbox/skippay/orders/${hash}/paid`)).status).toBe(200);
+    const run = await post('/__reconcile');
+    expect(run.status).toBe(200);
+    expect(((await run.json()) as { summary: { skippay: { changed: number } } }).summary.skippay.changed).toBeGreaterThanOrEqual(1);
+    const status = (await (await fetch(`${server.origin}/demo-clinic/v1/payments/skippay/${hash}`)).json()) as { status: string };
+    expect(status.status).toBe('paid');
+    const { events } = (await (await fetch(`${server.origin}/__events`)).json()) as { events: { detail: { id: string; status: string } }[] };
+    expect(events.filter((event) => event.detail.id === hash).map((event) => event.detail.status)).toEqual(['paid']);
+  });
+
+  it('only runs on POST', async () => {
+    expect((await fetch(`${server.origin}/__reconcile`)).status).toBe(405);
   });
 });

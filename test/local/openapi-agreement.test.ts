@@ -7,7 +7,7 @@ import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod/mini';
-import { FUNCTIONS, type FunctionName } from '#shared/catalog.ts';
+import { FUNCTIONS, ROUTE_FUNCTION_NAMES, type RouteFunctionName } from '#shared/catalog.ts';
 import { checkDigit, parseRut } from '#shared/domain/rut.ts';
 import { buildOpenApiDocument } from '../../local/openapi.ts';
 import { OPERATIONS } from '../../local/openapi-operations.ts';
@@ -40,14 +40,14 @@ const agreement = (schema: Schema, server: z.ZodMiniType) => {
   };
 };
 
-const routesWithBody = (Object.keys(FUNCTIONS) as FunctionName[]).flatMap((name) => {
+const routesWithBody = ROUTE_FUNCTION_NAMES.flatMap((name) => {
   const body = OPERATIONS[name].body;
   return body ? [{ name, body, schema: doc.components.schemas[`${name.replace(/(^|-)(\w)/g, (_m, _s: string, c: string) => c.toUpperCase())}Request`] }] : [];
 });
 
 describe('ajv on the OpenAPI document and the server agree on every request body', () => {
   it('covers every route that validates a body: the others take none (GET) or read it raw (documented as rawBody)', () => {
-    for (const name of Object.keys(FUNCTIONS) as FunctionName[]) {
+    for (const name of ROUTE_FUNCTION_NAMES) {
       const spec = FUNCTIONS[name] as { routes: readonly { method: string }[] };
       const takesNoBody = spec.routes.every((route) => route.method === 'GET');
       if (!OPERATIONS[name].body) expect(takesNoBody || OPERATIONS[name].rawBody !== undefined, name).toBe(true);
@@ -75,7 +75,10 @@ describe('ajv on the OpenAPI document and the server agree on every request body
       const before = counts.refused;
       fc.assert(fc.property(mutationsOf(valid), (value) => agrees(value)), { numRuns: RUNS_PER_CLASS, seed: SEED });
       // The mutations do reach the rules: most are refused, and some still pass (e.g. an optional field removed).
-      expect(counts.refused - before).toBeGreaterThan(RUNS_PER_CLASS / 2);
+      // A body open by design (ETpay's notification: any object, README "TO BE CONFIRMED") has one rule to
+      // reach, "a JSON object", which only the mutations that change the body's type break.
+      const open = (schema as Schema).additionalProperties !== false && ((schema as Schema).required ?? []).length === 0;
+      expect(counts.refused - before).toBeGreaterThan(open ? 0 : RUNS_PER_CLASS / 2);
     });
 
     it(`random bodies: both decide alike (${RUNS_PER_CLASS})`, () => {
@@ -101,11 +104,11 @@ describe('ajv on the OpenAPI document and the server agree on every request body
 
 describe('ajv and the server agree on header and path parameters', () => {
   const parameters = Object.values(doc.paths).flatMap((ops) =>
-    Object.values(ops).flatMap((op) => (op.parameters ?? []).map((p) => ({ ...p, fn: op['x-function'] as FunctionName }))),
+    Object.values(ops).flatMap((op) => (op.parameters ?? []).map((p) => ({ ...p, fn: op['x-function'] as RouteFunctionName }))),
   );
   // Where each parameter's server schema lives in OPERATIONS (a `query` schema, once a route has one).
   const PART: Record<string, string> = { path: 'path', header: 'headers', query: 'query' };
-  const serverSchemaOf = (fn: FunctionName, where: string): z.ZodMiniType | undefined =>
+  const serverSchemaOf = (fn: RouteFunctionName, where: string): z.ZodMiniType | undefined =>
     (OPERATIONS[fn] as unknown as Record<string, z.ZodMiniType | undefined>)[PART[where] ?? where];
 
   it('covers every query parameter of list-payments (the only route with a query)', () => {

@@ -74,6 +74,7 @@ describe('OpenAPI document', () => {
   it('declares path parameters, the scope of each clinic route, and leaves provider-called routes without the clinic authorizer', () => {
     expect(doc.paths['/v1/payments/etpay/{merchant_order_id}']?.get?.parameters).toEqual([
       expect.objectContaining({ name: 'merchant_order_id', in: 'path', required: true }),
+      expect.objectContaining({ name: 'refresh', in: 'query', required: false }),
     ]);
     for (const { op, key } of operations) {
       const isPublic = (FUNCTIONS as Record<string, { public?: boolean }>)[op['x-function']]?.public === true;

@@ -1,20 +1,31 @@
 // The payment-status route's one domain call, for both its routes: the provider is told apart by the path
 // parameter its route names. Only the owner's order is ever found: another clinic's order answers 404
-// exactly like an unknown one.
+// exactly like an unknown one. `?refresh=true` asks the provider first while the order is pending
+// (refresh.ts: rate-limited per order).
 import { ApiError } from '../../errors.ts';
-import type { RouteContext } from '../../http/route.ts';
+import type { RouteContext, SecretLoader } from '../../http/route.ts';
 import { getOrder, paymentView } from '../../state/orders.ts';
-import type { GetPaymentStatusPath, GetPaymentStatusResult } from './schema.ts';
+import { refreshOrder } from './refresh.ts';
+import type { GetPaymentStatusPath, GetPaymentStatusQuery, GetPaymentStatusResult } from './schema.ts';
 
-export const getPaymentStatus = async (path: GetPaymentStatusPath, ctx: RouteContext<'get-payment-status'>): Promise<GetPaymentStatusResult> => {
+export const getPaymentStatus = async (
+  path: GetPaymentStatusPath,
+  ctx: RouteContext<'get-payment-status'>,
+  query: GetPaymentStatusQuery | undefined,
+  secrets: SecretLoader,
+): Promise<GetPaymentStatusResult> => {
   const owner = ctx.caller;
   const { PAYMENTS_TABLE } = ctx.settings;
-  const order =
+  const read = () =>
     path.merchant_order_id !== undefined
-      ? await getOrder(PAYMENTS_TABLE, owner, 'etpay', path.merchant_order_id)
+      ? getOrder(PAYMENTS_TABLE, owner, 'etpay', path.merchant_order_id)
       : path.order_token !== undefined
-        ? await getOrder(PAYMENTS_TABLE, owner, 'skippay', path.order_token)
-        : undefined;
+        ? getOrder(PAYMENTS_TABLE, owner, 'skippay', path.order_token)
+        : Promise.resolve(undefined);
+  let order = await read();
   if (!order) throw new ApiError('NOT_FOUND', { message: 'No payment is known for this order.' });
+  if (query?.refresh === 'true' && (await refreshOrder(PAYMENTS_TABLE, order, ctx.settings, secrets, ctx.budget))) {
+    order = (await read()) ?? order;
+  }
   return { statusCode: 200, body: paymentView(order) };
 };

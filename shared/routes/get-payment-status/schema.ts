@@ -12,6 +12,12 @@ export const getPaymentStatusPath = z.object({
 });
 export type GetPaymentStatusPath = z.output<typeof getPaymentStatusPath>;
 
+/** `?refresh=true`: pull the provider first while the order is pending (at most once per order every 30 s). */
+export const getPaymentStatusQuery = z.object({
+  refresh: z.optional(z.enum(['true', 'false'])),
+});
+export type GetPaymentStatusQuery = z.output<typeof getPaymentStatusQuery>;
+
 /** 200: the caller's order (the same shape as each item of GET /v1/payments). */
 export const getPaymentStatusResponse = { status: 200, body: paymentViewSchema } as const;
 export type GetPaymentStatusResult = RouteResult<typeof getPaymentStatusResponse>;

@@ -1,16 +1,59 @@
-// The notification route's one domain call: ETpay's signed result, verified and recorded once. A replay is
-// acknowledged like the first delivery, and not recorded again.
-import { verifyPaymentResult } from '../../etpay/payment-result.ts';
+// The notification route's one domain call. The signed shape (`{payment: "<JWT>"}`) is verified and recorded
+// once per payment_token, as before; a replay is acknowledged like the first delivery. A body without the
+// JWT is unsigned, so nothing in it is believed: if it names a session we know, that session's status is
+// pulled from ETpay and recorded (the same payment_token record, so the pull and a signed notification of
+// the same payment count once); a body naming no session we know is refused like a bad signature.
+import { providerTokenSchema } from '../../domain/provider-token.ts';
+import { ApiError, isApiError, isUpstreamFailure } from '../../errors.ts';
+import { paymentResultJwt, verifyPaymentResult } from '../../etpay/payment-result.ts';
 import { recordEtpayPaymentResult } from '../../etpay/record-payment-result.ts';
 import type { RouteContext } from '../../http/route.ts';
+import { logger } from '../../observability/logger.ts';
+import { pullAndRecord } from '../../reconcile/pull-attempt.ts';
+import { findAttempt } from '../../state/orders.ts';
 import type { ReceiveEtpayNotificationBody, ReceiveEtpayNotificationResult } from './schema.ts';
+
+const received: ReceiveEtpayNotificationResult = { statusCode: 200, body: { received: true } };
+
+/** The session an unsigned body names: `session_token` at the top, or inside a `payment` object. */
+const namedSession = (input: ReceiveEtpayNotificationBody): string | undefined => {
+  const nested = typeof input.payment === 'object' && input.payment !== null ? (input.payment as Record<string, unknown>).session_token : undefined;
+  const token = providerTokenSchema.safeParse(input.session_token ?? nested);
+  return token.success ? token.data : undefined;
+};
 
 export const receiveEtpayNotification = async (
   input: ReceiveEtpayNotificationBody,
   ctx: RouteContext<'receive-etpay-notification'>,
 ): Promise<ReceiveEtpayNotificationResult> => {
-  // Without a payment_token a notification cannot be recorded once: it is refused like any bad claim.
-  const result = await verifyPaymentResult(input.payment, ctx.settings.PAYMENTS_TABLE, { requirePaymentToken: true });
-  await recordEtpayPaymentResult(ctx.settings.PAYMENTS_TABLE, result, 'notification');
-  return { statusCode: 200, body: { received: true } };
+  const { PAYMENTS_TABLE } = ctx.settings;
+  const jwt = paymentResultJwt.safeParse(input.payment);
+  if (jwt.success) {
+    // Without a payment_token a notification cannot be recorded once: it is refused like any bad claim.
+    const result = await verifyPaymentResult(jwt.data, PAYMENTS_TABLE, { requirePaymentToken: true });
+    await recordEtpayPaymentResult(PAYMENTS_TABLE, result, 'notification');
+    return received;
+  }
+  const sessionToken = namedSession(input);
+  const attempt = sessionToken === undefined ? undefined : await findAttempt(PAYMENTS_TABLE, 'etpay', sessionToken);
+  if (!attempt) throw new ApiError('INVALID_SIGNATURE', { reason: 'etpay notification: no signed result and no session we know' });
+  try {
+    const etpay = await ctx.secret();
+    await pullAndRecord(
+      PAYMENTS_TABLE,
+      attempt,
+      {
+        etpay: (budget) =>
+          Promise.resolve({ apiUrl: ctx.settings.ETPAY_API_URL, merchantCode: etpay.ETPAY_MERCHANT_CODE, merchantApiToken: etpay.ETPAY_MERCHANT_API_TOKEN, ...budget }),
+        skippay: () => Promise.reject(new Error('not a skippay route')),
+      },
+      ctx.budget,
+    );
+    logger.info('etpay payment result', { source: 'notification-pull' });
+  } catch (error) {
+    // ETpay could not be asked now: the attempt stays due, reconcile-payments pulls it on its next run.
+    if (!isApiError(error) || !(isUpstreamFailure(error.code) || error.code === 'UPSTREAM_REJECTED')) throw error;
+    logger.warn('etpay notification: pull failed, left to reconcile-payments', { code: error.code });
+  }
+  return received;
 };

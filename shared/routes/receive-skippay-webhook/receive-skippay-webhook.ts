@@ -1,38 +1,68 @@
-// The SkipPay webhook route's one domain call: verify, then store the raw event once, then move its attempt and order.
+// The SkipPay webhook route's one domain call: verify, then store the raw event once, then move its attempt
+// and order: from the event's status, or, where the event names a known order without a readable status,
+// from a pull of that order (contract v1.1). An event naming no known order is counted (UnrecognizedEvent).
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { providerTokenSchema } from '../../domain/provider-token.ts';
-import { ApiError, configurationError } from '../../errors.ts';
+import { ApiError, configurationError, isApiError, isUpstreamFailure } from '../../errors.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { logger } from '../../observability/logger.ts';
+import { MetricName } from '../../observability/metric-names.ts';
+import { reportMetrics } from '../../observability/request-log.ts';
+import { pullAndRecord, type ProviderConnections } from '../../reconcile/pull-attempt.ts';
 import { itemId, RETENTION_SECONDS } from '../../state/keys.ts';
-import { findAttempt, recordAttemptResult } from '../../state/orders.ts';
+import { recordAttemptResult } from '../../state/attempt-results.ts';
+import { findAttempt } from '../../state/orders.ts';
 import { expiresIn, recordOnce } from '../../state/table.ts';
 import { outcomeOf } from '../../state/transitions.ts';
 import type { ReceiveSkipPayWebhookHeaders, ReceiveSkipPayWebhookResult } from './schema.ts';
 import { skipPaySignatureProblem } from './skippay-signature.ts';
 
 const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max));
-// Only what the state needs is read; anything else in the event is kept in the raw copy. Each field is
-// optional and caught, so an unknown event shape is still stored and acknowledged.
+const caught = <S extends z.ZodMiniType>(schema: S) => z.catch(z.optional(schema), undefined);
+// Skip documents the signature, not the body (README: TO BE CONFIRMED). Both shapes seen so far are read:
+// an envelope {type|event, data: {hash|order_hash, status}} and a flat {event|type, hash|order_hash, status}.
+// Each field is optional and caught, so an unknown shape is still stored and acknowledged.
+const orderFields = {
+  hash: caught(providerTokenSchema),
+  order_hash: caught(providerTokenSchema),
+  status: caught(text(64)),
+  total_amount: caught(z.coerce.number().check(z.int(), z.positive())),
+};
 const skipPayEvent = z.object({
-  id: z.catch(z.optional(z.string().check(z.regex(/^[\x21-\x7E]{1,256}$/))), undefined),
-  type: z.catch(z.optional(text(128)), undefined),
-  data: z.catch(
-    z.optional(
-      z.object({
-        hash: z.catch(z.optional(providerTokenSchema), undefined),
-        status: z.catch(z.optional(text(64)), undefined),
-        total_amount: z.catch(z.optional(z.coerce.number().check(z.int(), z.positive())), undefined),
-      }),
-    ),
-    undefined,
-  ),
+  id: caught(z.string().check(z.regex(/^[\x21-\x7E]{1,256}$/))),
+  type: caught(text(128)),
+  event: caught(text(128)),
+  data: caught(z.object(orderFields)),
+  ...orderFields,
 });
-type SkipPayEvent = z.output<typeof skipPayEvent>;
+type SkipPayEventBody = z.output<typeof skipPayEvent>;
+
+/** What the state needs from an event, whichever shape it came in. */
+export interface SkipPayEvent {
+  id?: string | undefined;
+  type?: string | undefined;
+  orderToken?: string | undefined;
+  /** The order's status, when the event says it readably. */
+  status?: string | undefined;
+  totalAmount?: number | undefined;
+}
+
+const fromBody = (body: SkipPayEventBody): SkipPayEvent => {
+  const type = body.type ?? body.event;
+  const data = body.data ?? {};
+  return {
+    id: body.id,
+    type,
+    orderToken: data.hash ?? data.order_hash ?? body.hash ?? body.order_hash,
+    // `order.paid` events carry the status in the type; otherwise `status` says it.
+    status: data.status ?? body.status ?? (type === 'order.paid' ? 'paid' : undefined),
+    totalAmount: data.total_amount ?? body.total_amount,
+  };
+};
 
 /** Read only once the signature holds. A body that is not a JSON object is still a (stored) event. */
-const readEvent = (raw: Buffer): SkipPayEvent => {
+export const readSkipPayEvent = (raw: Buffer): SkipPayEvent => {
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
@@ -40,12 +70,11 @@ const readEvent = (raw: Buffer): SkipPayEvent => {
     return {};
   }
   const parsed = skipPayEvent.safeParse(json);
-  return parsed.success ? parsed.data : {};
+  return parsed.success ? fromBody(parsed.data) : {};
 };
 
-/** `order.paid` events carry the status in the type; otherwise `data.status` says it. */
-const orderStatusOf = (event: SkipPayEvent): string | undefined =>
-  event.data?.status ?? (event.type === 'order.paid' ? 'paid' : undefined);
+/** What a stored event did: moved its order, pulled the order's status, or nothing we could read. */
+type EventEffect = 'recorded' | 'pulled' | 'pull_failed' | 'unrecognized';
 
 export const receiveSkipPayWebhook = async (
   raw: Buffer,
@@ -57,11 +86,11 @@ export const receiveSkipPayWebhook = async (
   const problem = skipPaySignatureProblem(raw, ctx.headers, skip.SKIPPAY_WEBHOOK_SECRET);
   if (problem) throw new ApiError('INVALID_SIGNATURE', { reason: `skippay webhook: ${problem}` });
 
-  const event = readEvent(raw);
+  const event = readSkipPayEvent(raw);
   // An event without an id is identified by its exact bytes, so a redelivery is still recognised.
   const eventId = event.id ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-  const orderToken = event.data?.hash;
-  const status = orderStatusOf(event);
+  const { orderToken, status } = event;
+  let effect: EventEffect = 'unrecognized';
   const recorded = await recordOnce(
     PAYMENTS_TABLE,
     {
@@ -73,17 +102,40 @@ export const receiveSkipPayWebhook = async (
       expiration: expiresIn(RETENTION_SECONDS.paymentRecords),
     },
     async () => {
-      if (orderToken === undefined || status === undefined) return;
       // The order is found through its attempt (the SkipPay order): a hash nobody created here moves nothing.
-      const attempt = await findAttempt(PAYMENTS_TABLE, 'skippay', orderToken);
-      if (!attempt) return;
-      await recordAttemptResult(PAYMENTS_TABLE, attempt, {
-        outcome: outcomeOf('skippay', status),
-        providerStatus: status,
-        amount: event.data?.total_amount ?? attempt.amount,
-      });
+      const attempt = orderToken === undefined ? undefined : await findAttempt(PAYMENTS_TABLE, 'skippay', orderToken);
+      if (!attempt) {
+        // Signed, so really from Skip, yet about no order we can name: kept raw for on-call, and counted.
+        reportMetrics('skippay', [[MetricName.UnrecognizedEvent, 'Count', 1]]);
+        return;
+      }
+      if (status !== undefined) {
+        await recordAttemptResult(
+          PAYMENTS_TABLE,
+          attempt,
+          { outcome: outcomeOf('skippay', status), providerStatus: status, amount: event.totalAmount ?? attempt.amount },
+          { deadline: ctx.budget.deadline },
+        );
+        effect = 'recorded';
+        return;
+      }
+      // Already paid here: a pull could not change it (a success stays a success), so SkipPay is not asked.
+      if (attempt.status === 'succeeded') return;
+      // About an order we know, but its status cannot be read: ask SkipPay. If that fails, the event stays
+      // acknowledged and the attempt stays due, so reconcile-payments pulls it on its next run.
+      try {
+        const connections: ProviderConnections = {
+          skippay: (budget) => Promise.resolve({ apiUrl: ctx.settings.SKIPPAY_API_URL, clientSecret: skip.SKIPPAY_CLIENT_SECRET, ...budget }),
+          etpay: () => Promise.reject(new Error('not an etpay route')),
+        };
+        await pullAndRecord(PAYMENTS_TABLE, attempt, connections, ctx.budget);
+        effect = 'pulled';
+      } catch (error) {
+        if (isApiError(error) && !isUpstreamFailure(error.code) && error.code !== 'UPSTREAM_REJECTED') throw error;
+        effect = 'pull_failed';
+      }
     },
   );
-  logger.info('skippay webhook', { event_type: event.type ?? 'unknown', order_state_changed: recorded && status !== undefined, replay: !recorded });
+  logger.info('skippay webhook', { event_type: event.type ?? 'unknown', effect: recorded ? effect : 'none', replay: !recorded });
   return { statusCode: 200, body: { received: true } };
 };

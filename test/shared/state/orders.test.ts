@@ -3,7 +3,8 @@
 // removed so the provider's retry is not taken for a replay.
 import { describe, expect, it } from 'vitest';
 import { itemId } from '#shared/state/keys.ts';
-import { addAttempt, getOrder, openOrder, recordAttemptResult } from '#shared/state/orders.ts';
+import { recordAttemptResult } from '#shared/state/attempt-results.ts';
+import { addAttempt, getOrder, openOrder } from '#shared/state/orders.ts';
 import { recordOnce } from '#shared/state/table.ts';
 import { outcomeOf } from '#shared/state/transitions.ts';
 import { usePaymentsTable } from '../../support/dynamo.ts';

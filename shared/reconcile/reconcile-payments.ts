@@ -1,0 +1,166 @@
+// reconcile-payments (contract v1.1, "What the providers say is the truth"): every 5 minutes, pull each
+// attempt the due-attempts index says is due, record what the provider says like a notification would,
+// and move the attempt's next check (back-off) or take it out of the index (final answer, or expiry).
+// Both providers side by side: one failing never stops the other's checks. A page at a time, and no new
+// pull once the Lambda's remaining time could not hold one.
+import type { Context } from 'aws-lambda';
+import { FUNCTIONS } from '../catalog.ts';
+import { loadSettings } from '../config/settings.ts';
+import { isApiError } from '../errors.ts';
+import type { SecretLoader } from '../http/route.ts';
+import { FUNCTION_TIMEOUT_MARGIN_MS } from '../limits.ts';
+import { logger } from '../observability/logger.ts';
+import { MetricName } from '../observability/metric-names.ts';
+import { CONFIGURATION_ERROR_METRICS, publish, type MetricEntry } from '../observability/metrics.ts';
+import { nextDue } from '../state/due.ts';
+import { clearDue, dueAttemptsPage, rescheduleAttempt } from '../state/due-attempts.ts';
+import { findAttempt } from '../state/orders.ts';
+import type { PaymentProvider } from '../state/keys.ts';
+import { pullAndRecord, providerConnections, type ProviderConnections } from './pull-attempt.ts';
+
+const PROVIDERS: readonly PaymentProvider[] = ['etpay', 'skippay'];
+/** Attempts read from the index per Query. */
+export const PAGE_SIZE = 25;
+/** Pulls in flight at once per provider: gentle on the provider, quick enough for a backlog. */
+const CONCURRENCY = 5;
+
+export interface ProviderTally {
+  checked: number;
+  changed: number;
+  failed: number;
+  expired: number;
+  /** The run stopped starting pulls because the Lambda's time was running out. */
+  outOfTime: boolean;
+}
+
+interface Run {
+  table: string;
+  connections: ProviderConnections;
+  timeoutMs: number;
+  /** Epoch ms: every call must be over by then. */
+  deadline: number;
+  /** Local demo only: pull what will be due by then, not only what is due now. */
+  dueBy?: Date | undefined;
+}
+
+/** Room for one more whole pull (run.deadline already keeps the margin to write what it learned). */
+const timeForOnePull = (run: Run): boolean => run.deadline - Date.now() >= run.timeoutMs;
+
+const checkOne = async (run: Run, provider: PaymentProvider, id: string, tally: ProviderTally): Promise<void> => {
+  const providerId = id.slice(`attempt#${provider}#`.length);
+  const attempt = await findAttempt(run.table, provider, providerId);
+  // Gone (TTL) or already final: the index was behind; take it out.
+  if (!attempt || attempt.status !== 'pending') {
+    await clearDue(run.table, id);
+    return;
+  }
+  const item = attempt as typeof attempt & { due_checks?: number };
+  const checks = typeof item.due_checks === 'number' ? item.due_checks : 0;
+  let final = false;
+  try {
+    const outcome = await pullAndRecord(run.table, attempt, run.connections, {
+      timeoutMs: run.timeoutMs,
+      deadline: Math.min(Date.now() + run.timeoutMs, run.deadline),
+    });
+    tally.checked += 1;
+    if (outcome.changed) tally.changed += 1;
+    final = outcome.final;
+  } catch (error) {
+    // Counted and left due again later (below): the next run tries once the back-off has passed.
+    tally.failed += 1;
+    logger.warn('reconcile: pull failed', {
+      provider,
+      code: isApiError(error) ? error.code : 'INTERNAL_ERROR',
+      ...(error instanceof Error ? { error_type: error.name } : {}),
+    });
+  }
+  if (final) return; // recordAttemptResult took the attempt out of the index.
+  const due = nextDue(provider, attempt.created_at, checks, Date.now());
+  if (due === 'expired') {
+    if (await clearDue(run.table, id)) {
+      tally.expired += 1;
+      logger.warn('reconcile: attempt still pending at its provider expiry', { provider, order_id: attempt.order_id });
+    }
+    return;
+  }
+  await rescheduleAttempt(run.table, id, due);
+};
+
+/** One provider's due attempts, page by page, until none is due or time runs short. */
+const reconcileProvider = async (run: Run, provider: PaymentProvider): Promise<ProviderTally> => {
+  const tally: ProviderTally = { checked: 0, changed: 0, failed: 0, expired: 0, outOfTime: false };
+  const now = run.dueBy ?? new Date();
+  let start: Record<string, unknown> | undefined;
+  do {
+    if (!timeForOnePull(run)) {
+      tally.outOfTime = true;
+      break;
+    }
+    const page = await dueAttemptsPage(run.table, provider, now, { limit: PAGE_SIZE, start });
+    for (let index = 0; index < page.ids.length; index += CONCURRENCY) {
+      if (!timeForOnePull(run)) {
+        tally.outOfTime = true;
+        return tally;
+      }
+      const chunk = page.ids.slice(index, index + CONCURRENCY);
+      const settled = await Promise.allSettled(chunk.map((id) => checkOne(run, provider, id, tally)));
+      // A state write that failed: the attempt stays due as it was, and is checked again next run.
+      for (const outcome of settled) {
+        if (outcome.status === 'rejected') {
+          tally.failed += 1;
+          logger.error('reconcile: state write failed', { provider, error_type: outcome.reason instanceof Error ? outcome.reason.name : 'unknown' });
+        }
+      }
+    }
+    start = page.next;
+  } while (start);
+  return tally;
+};
+
+const tallyMetrics = (tally: ProviderTally): MetricEntry[] => [
+  [MetricName.ReconcileChecked, 'Count', tally.checked],
+  [MetricName.ReconcileChanged, 'Count', tally.changed],
+  [MetricName.ReconcileFailed, 'Count', tally.failed],
+  [MetricName.ReconcileExpired, 'Count', tally.expired],
+];
+
+export type ReconcileSummary = Record<PaymentProvider, ProviderTally>;
+
+/** The scheduled run. Its event carries nothing we need: the index says what is due. */
+export const reconcilePayments = async (
+  _event: unknown,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+  deps: { secrets: SecretLoader; dueBy?: Date },
+): Promise<ReconcileSummary> => {
+  let settings;
+  try {
+    settings = loadSettings(FUNCTIONS['reconcile-payments'].settings);
+  } catch (error) {
+    for (const provider of PROVIDERS) publish(provider, CONFIGURATION_ERROR_METRICS);
+    logger.error('reconcile: settings missing or invalid', { reason: isApiError(error) ? error.reason : 'unknown' });
+    throw error;
+  }
+  const run: Run = {
+    table: settings.PAYMENTS_TABLE,
+    connections: providerConnections(settings, deps.secrets),
+    timeoutMs: settings.UPSTREAM_TIMEOUT_MS,
+    deadline: Date.now() + context.getRemainingTimeInMillis() - FUNCTION_TIMEOUT_MARGIN_MS,
+    dueBy: deps.dueBy,
+  };
+  const settled = await Promise.allSettled(PROVIDERS.map((provider) => reconcileProvider(run, provider)));
+  const summary = {} as ReconcileSummary;
+  PROVIDERS.forEach((provider, index) => {
+    const outcome = settled[index];
+    let tally: ProviderTally;
+    if (outcome?.status === 'fulfilled') tally = outcome.value;
+    else {
+      // The index itself could not be read: nothing was checked for this provider; it pages as a failure.
+      tally = { checked: 0, changed: 0, failed: 1, expired: 0, outOfTime: false };
+      logger.error('reconcile: provider sweep failed', { provider, error_type: outcome?.reason instanceof Error ? outcome.reason.name : 'unknown' });
+    }
+    summary[provider] = tally;
+    publish(provider, tallyMetrics(tally));
+  });
+  logger.info('reconcile: run done', { summary });
+  return summary;
+};

@@ -1,0 +1,90 @@
+// The ONE way a provider's word about a payment reaches the state: confirmations, notifications, webhooks
+// and status pulls (reconcile-payments, GET …?refresh=true) all call recordAttemptResult. It moves the
+// attempt, then its order (rules in transitions.ts), takes a final attempt out of the due-attempts index,
+// and, when the order's status changed, publishes the one `Payment Status Changed` event for it. Kept
+// apart from orders.ts so routes that only open or read orders do not bundle the EventBridge client.
+import { ApiError } from '../errors.ts';
+import { publishPaymentStatusChanged } from '../events/payment-events.ts';
+import { logger } from '../observability/logger.ts';
+import { MetricName } from '../observability/metric-names.ts';
+import { reportMetrics } from '../observability/request-log.ts';
+import { DUE_ATTRIBUTE_NAMES } from './due.ts';
+import { findAttempt, MAX_ROUNDS, updateOrder, type AttemptRecord, type OrderRecord } from './orders.ts';
+import { atVersion, getItem, putItem } from './table.ts';
+import { nextAttempt, nextOrder, type AttemptResult, type OrderChange, type OrderStatus } from './transitions.ts';
+
+export interface RecordedResult {
+  attempt: AttemptRecord;
+  order: OrderRecord | undefined;
+  change: OrderChange;
+  /** The order's status before this result, when this result changed it (an event was due). */
+  statusChangedFrom?: OrderStatus;
+}
+
+export interface RecordOptions {
+  /** Epoch ms: the event publish gives up by then (the caller's own deadline). */
+  deadline?: number;
+}
+
+/** The attempt item as written: a final attempt leaves the due-attempts index. */
+const withDueState = (item: Record<string, unknown>, attempt: AttemptRecord): Record<string, unknown> => {
+  if (attempt.status === 'pending') return item;
+  const rest = { ...item };
+  for (const name of DUE_ATTRIBUTE_NAMES) delete rest[name];
+  return rest;
+};
+
+/**
+ * Records one result: its attempt first, then the order it belongs to, each by the rules in
+ * transitions.ts. Both writes are idempotent under those rules, so a caller that failed midway may simply
+ * record the same result again. A success of the wrong amount is counted (PaymentNeedsReview, pages).
+ * State first, then the event: the versioned order write lets exactly one result observe each status
+ * change, so each change is published once (a failed publish is counted, never thrown).
+ */
+export const recordAttemptResult = async (
+  table: string,
+  attempt: AttemptRecord,
+  result: AttemptResult,
+  options: RecordOptions = {},
+): Promise<RecordedResult> => {
+  let current = attempt;
+  for (let round = 0; ; round += 1) {
+    const next = nextAttempt(current, result);
+    if (next === current) break;
+    const written = { ...current, ...next, updated_at: new Date().toISOString(), version: current.version + 1 };
+    const item = await getItem(table, current.id);
+    if (item && (await putItem(table, withDueState({ ...item, ...written }, written), atVersion(current.version)))) {
+      current = written;
+      break;
+    }
+    const reread = await findAttempt(table, attempt.provider, attempt.provider_id);
+    if (!reread || round >= MAX_ROUNDS) throw new ApiError('INTERNAL_ERROR', { reason: 'state: attempt kept changing while updated' });
+    current = reread;
+  }
+  const seen: { change: OrderChange; before?: OrderStatus } = { change: 'none' };
+  const order = await updateOrder(table, attempt.order, (existing) => {
+    const moved = nextOrder(existing, result);
+    seen.change = moved.change;
+    seen.before = existing.status;
+    return moved.change === 'none' && moved.order.provider_status === existing.provider_status ? undefined : { ...existing, ...moved.order };
+  });
+  const { change } = seen;
+  if (change === 'wrong_amount') {
+    reportMetrics(attempt.provider, [[MetricName.PaymentNeedsReview, 'Count', 1]]);
+    logger.warn('payment of another amount: order needs review', { provider: attempt.provider, order_id: attempt.order_id });
+  }
+  if (!order || seen.before === undefined || seen.before === order.status) return { attempt: current, order, change };
+  await publishPaymentStatusChanged(
+    {
+      provider: order.provider,
+      id: order.order_id,
+      owner: order.owner,
+      status: order.status,
+      paid: order.status === 'paid',
+      amount: order.amount,
+      updated_at: order.updated_at,
+    },
+    options.deadline === undefined ? {} : { deadline: options.deadline },
+  );
+  return { attempt: current, order, change, statusChangedFrom: seen.before };
+};

@@ -1,0 +1,59 @@
+// The due-attempts index in use (design in keys.ts, timing in due.ts): one page of attempts due for a status
+// pull, and moving an attempt's next check. Query only, on the index, never a scan.
+import { DUE_ATTEMPTS_INDEX, dueShard, PAYMENTS_TABLE_PARTITION_KEY, type PaymentProvider } from './keys.ts';
+import { DUE_ATTRIBUTE_NAMES, type DueAttributes } from './due.ts';
+import { queryItems, updateItem, type StateItem } from './table.ts';
+
+export interface DuePage {
+  /** Attempt item ids, oldest due first. */
+  ids: string[];
+  /** Where the next page starts, if there may be one. */
+  next: StateItem | undefined;
+}
+
+/** One page of the provider's attempts whose next check is at or before `now`. */
+export const dueAttemptsPage = async (
+  table: string,
+  provider: PaymentProvider,
+  now: Date,
+  options: { limit: number; start?: StateItem | undefined },
+): Promise<DuePage> => {
+  const page = await queryItems({
+    TableName: table,
+    IndexName: DUE_ATTEMPTS_INDEX.name,
+    KeyConditionExpression: '#shard = :shard AND #next <= :now',
+    ExpressionAttributeNames: { '#shard': DUE_ATTEMPTS_INDEX.partitionKey, '#next': DUE_ATTEMPTS_INDEX.sortKey },
+    ExpressionAttributeValues: { ':shard': dueShard(provider), ':now': now.toISOString() },
+    Limit: options.limit,
+    ...(options.start ? { ExclusiveStartKey: options.start } : {}),
+  });
+  return { ids: page.items.map((item) => String(item[PAYMENTS_TABLE_PARTITION_KEY])), next: page.lastKey };
+};
+
+// Only while the attempt is still in the index: a final answer recorded meanwhile took it out, and must win.
+const stillDue = { expression: 'attribute_exists(#due_shard)', names: { '#due_shard': 'due_shard' } };
+
+/** Moves the attempt's next check (back-off); false when it had left the index meanwhile. */
+export const rescheduleAttempt = (table: string, id: string, due: DueAttributes): Promise<boolean> =>
+  updateItem(
+    table,
+    id,
+    {
+      update: 'SET #next = :next, #checks = :checks',
+      names: { '#next': 'next_check_at', '#checks': 'due_checks' },
+      values: { ':next': due.next_check_at, ':checks': due.due_checks },
+    },
+    stillDue,
+  );
+
+/** Takes the attempt out of the index (expired, or found final); false when it was not in it. */
+export const clearDue = (table: string, id: string): Promise<boolean> =>
+  updateItem(
+    table,
+    id,
+    {
+      update: `REMOVE ${DUE_ATTRIBUTE_NAMES.map((_, index) => `#d${index}`).join(', ')}`,
+      names: Object.fromEntries(DUE_ATTRIBUTE_NAMES.map((name, index) => [`#d${index}`, name])),
+    },
+    stillDue,
+  );

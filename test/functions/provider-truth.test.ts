@@ -1,0 +1,173 @@
+// Results from every source end the same way, against the sandbox: each SkipPay webhook shape moves its
+// order; a signed event without a readable status pulls the order; an unreadable one is stored, acknowledged
+// and counted; an ETpay delivery without the JWT pulls the session it names; a pull and a later signed
+// notification of the same payment count once; GET ?refresh=true pulls, at most once per 30 s per order.
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { itemId } from '#shared/state/keys.ts';
+import { handler as notificationHandler } from '../../functions/receive-etpay-notification/handler.ts';
+import { handler as statusHandler } from '../../functions/get-payment-status/handler.ts';
+import { handler as webhookHandler } from '../../functions/receive-skippay-webhook/handler.ts';
+import { SANDBOX_SKIP_SECRET, signSkipPayWebhook } from '../../local/sandbox/index.ts';
+import { signResult } from '../support/etpay-jwt.ts';
+import { httpEvent, invoke, lambdaContext, type Answer } from '../support/lambda.ts';
+import { captureOutput } from '../support/logs.ts';
+import { usePaymentsWorld } from '../support/payments-world.ts';
+
+const output = captureOutput();
+const { world, createSkipPayOrder, openEtpaySession, orderOf, attemptOf, eventsAbout } = usePaymentsWorld();
+
+const deliver = (body: unknown): Promise<Answer> => {
+  const rawBody = typeof body === 'string' ? body : JSON.stringify(body);
+  return invoke(webhookHandler, {
+    rawBody,
+    headers: { 'x-gokeipay-signature': signSkipPayWebhook(rawBody, SANDBOX_SKIP_SECRET.SKIPPAY_WEBHOOK_SECRET) },
+    routeKey: 'POST /v1/webhooks/skippay',
+  });
+};
+const unrecognizedCounts = () =>
+  output
+    .lines()
+    .filter((line) => line.includes('"UnrecognizedEvent"'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.provider === 'skippay' && line.UnrecognizedEvent === 1).length;
+
+describe('SkipPay webhooks: both shapes the contract names', () => {
+  const shapes: { name: string; body: (hash: string) => Record<string, unknown> }[] = [
+    { name: 'envelope {type, data: {hash, status}}', body: (hash) => ({ id: randomUUID(), type: 'order.updated', data: { hash, status: 'paid' } }) },
+    { name: 'envelope {event, data: {order_hash, status}}', body: (hash) => ({ event: 'order.updated', data: { order_hash: hash, status: 'paid' } }) },
+    { name: 'flat {event, hash, status}', body: (hash) => ({ event: 'order.status_changed', hash, status: 'paid' }) },
+    { name: 'flat {type, order_hash, status}', body: (hash) => ({ type: 'order.status_changed', order_hash: hash, status: 'paid' }) },
+  ];
+  it.each(shapes)('$name → the order is paid, one event', async ({ body }) => {
+    const hash = await createSkipPayOrder();
+    const res = await deliver(body(hash));
+    expect(res).toMatchObject({ status: 200, body: { received: true } });
+    expect(await orderOf('skippay', hash)).toMatchObject({ status: 'paid' });
+    expect(eventsAbout(hash)).toHaveLength(1);
+    expect((await attemptOf('skippay', hash))?.due_shard).toBeUndefined();
+  });
+
+  it('a signed event about a known order without a readable status pulls the order (paid at SkipPay)', async () => {
+    const hash = await createSkipPayOrder();
+    world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid');
+    const res = await deliver({ type: 'order.updated', data: { hash, state: { code: 7 } } });
+    expect(res.status).toBe(200);
+    expect(await orderOf('skippay', hash)).toMatchObject({ status: 'paid', provider_status: 'paid' });
+    expect(world.sandbox.requests.some((request) => request.method === 'GET' && request.path.includes(hash))).toBe(true);
+  });
+
+  it('a pull that fails on such an event still acknowledges it; the attempt stays due', async () => {
+    const hash = await createSkipPayOrder();
+    world.sandbox.control.setPullFault({ provider: 'skippay', order_token: hash }, 'FAULT-503');
+    const res = await deliver({ event: 'order.updated', hash });
+    expect(res).toMatchObject({ status: 200, body: { received: true } });
+    expect(await attemptOf('skippay', hash)).toMatchObject({ status: 'pending', due_shard: 'due#skippay' });
+  });
+
+  it.each([
+    ['not JSON', 'hello'],
+    ['a JSON array', '[1,2]'],
+    ['no order named', JSON.stringify({ type: 'payout.created', data: { amount: 5 } })],
+    ['an order nobody created here', JSON.stringify({ type: 'order.paid', data: { hash: 'ord_unknown_123' } })],
+  ])('unreadable signed event (%s) → stored, acknowledged, counted once', async (_name, raw) => {
+    const before = unrecognizedCounts();
+    const res = await deliver(raw);
+    expect(res).toMatchObject({ status: 200, body: { received: true } });
+    expect(unrecognizedCounts()).toBe(before + 1);
+    const stored = await world.table.items('skippay-event#');
+    expect(stored.some((item) => Buffer.from(item.raw_body as Uint8Array).toString('utf8') === raw)).toBe(true);
+    // A redelivery is recognised: acknowledged, not counted again.
+    await deliver(raw);
+    expect(unrecognizedCounts()).toBe(before + 1);
+  });
+});
+
+describe('ETpay notifications: the signed JWT, or a pull of the session named', () => {
+  it('a body without the JWT naming a known session pulls it: paid, one event', async () => {
+    const { token, merchantOrderId } = await openEtpaySession();
+    world.sandbox.control.settle({ provider: 'etpay', session_token: token }, 'paid');
+    const res = await invoke(notificationHandler, { body: { session_token: token, payment_status: 'success', merchant_amount: 1 } });
+    expect(res).toMatchObject({ status: 200, body: { received: true } });
+    // The unsigned body's amount is not believed: ETpay's answer (50 000) is.
+    expect(await orderOf('etpay', merchantOrderId)).toMatchObject({ status: 'paid' });
+    expect(eventsAbout(merchantOrderId)).toHaveLength(1);
+  });
+
+  it('a body without the JWT naming no session we know → 401 INVALID_SIGNATURE', async () => {
+    const res = await invoke(notificationHandler, { body: { session_token: 'tok_unknown_session', payment_status: 'success' } });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('INVALID_SIGNATURE');
+  });
+
+  it('a pull and a later signed notification of the same payment count once (payment_token)', async () => {
+    const { token, merchantOrderId } = await openEtpaySession();
+    world.sandbox.control.settle({ provider: 'etpay', session_token: token }, 'paid');
+    await invoke(notificationHandler, { body: { payment: { session_token: token } } });
+    const records = await world.table.items(`etpay-payment#${token}#`);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ source: 'pull', payment_status: 'success', amount: 50000 });
+    const attempt = await attemptOf('etpay', token);
+    const jwt = await signResult(
+      { session_token: token, merchant_order_id: merchantOrderId, order_amount: 50000, payment_status: 'success', payment_token: records[0]?.payment_token },
+      String(attempt?.signature_token),
+    );
+    expect((await invoke(notificationHandler, { body: { payment: jwt } })).status).toBe(200);
+    expect(await world.table.items(`etpay-payment#${token}#`)).toHaveLength(1);
+    expect(eventsAbout(merchantOrderId)).toHaveLength(1);
+  });
+});
+
+describe('GET /v1/payments/{provider}/{id}?refresh=true', () => {
+  const read = async (hash: string, refresh: string | undefined) => {
+    const event = httpEvent({ routeKey: 'GET /v1/payments/skippay/{order_token}' });
+    const result = await statusHandler(
+      { ...event, pathParameters: { order_token: hash }, ...(refresh === undefined ? {} : { queryStringParameters: { refresh } }) },
+      lambdaContext(),
+    );
+    return { status: result.statusCode, body: JSON.parse(String(result.body)) as Record<string, unknown> };
+  };
+  const pullsOf = (hash: string) => world.sandbox.requests.filter((request) => request.method === 'GET' && request.path.includes(hash)).length;
+
+  it('without refresh: the stored state, no pull', async () => {
+    const hash = await createSkipPayOrder();
+    world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid');
+    expect((await read(hash, undefined)).body.status).toBe('pending');
+    expect(pullsOf(hash)).toBe(0);
+  });
+
+  it('pulls a pending order first, and at most once per order every 30 s', async () => {
+    const hash = await createSkipPayOrder();
+    expect((await read(hash, 'true')).body.status).toBe('pending');
+    expect(pullsOf(hash)).toBe(1);
+    world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid');
+    // Within 30 s: no second pull, the stored state.
+    expect((await read(hash, 'true')).body.status).toBe('pending');
+    expect(pullsOf(hash)).toBe(1);
+    // 30 s later (the claim moved back, as time would): pulled, paid, one event.
+    const { DynamoDBDocumentClient, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    await client.send(
+      new UpdateCommand({
+        TableName: world.table.name,
+        Key: { id: itemId.order('https://issuer.test|clinic-a', 'skippay', hash) },
+        UpdateExpression: 'SET last_refresh_at = :past',
+        ExpressionAttributeValues: { ':past': Date.now() - 31_000 },
+      }),
+    );
+    client.destroy();
+    expect((await read(hash, 'true')).body).toMatchObject({ status: 'paid', paid: true });
+    expect(pullsOf(hash)).toBe(2);
+    expect(eventsAbout(hash)).toHaveLength(1);
+    // Paid: refresh no longer pulls.
+    await read(hash, 'true');
+    expect(pullsOf(hash)).toBe(2);
+  });
+
+  it('refresh=maybe → 400 VALIDATION_ERROR on query.refresh', async () => {
+    const hash = await createSkipPayOrder();
+    const res = await read(hash, 'maybe');
+    expect(res.status).toBe(400);
+  });
+});

@@ -1,0 +1,151 @@
+// reconcile-payments end to end: payments settled at the sandbox providers WITHOUT any notification become
+// paid after one scheduled run; faults leave attempts due again later without stopping the other provider;
+// each status change is one event with no personal data. Only Date is faked (to be past the 2-minute first
+// check); sockets and timers are real.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ScheduledEvent } from 'aws-lambda';
+import { handler as reconcileHandler } from '../../functions/reconcile-payments/handler.ts';
+import { backOffMs, FIRST_CHECK_AFTER_MS, PULL_EXPIRY_MS } from '#shared/state/due.ts';
+import { DUE_ATTEMPTS_INDEX } from '#shared/state/keys.ts';
+import { captureOutput } from '../support/logs.ts';
+import { lambdaContext } from '../support/lambda.ts';
+import { samplePatient } from '../support/fixtures.ts';
+import { usePaymentsWorld } from '../support/payments-world.ts';
+
+const output = captureOutput();
+const { world, createSkipPayOrder, openEtpaySession, orderOf, attemptOf, eventsAbout } = usePaymentsWorld();
+
+const scheduledEvent: ScheduledEvent = {
+  version: '0',
+  id: 'cdc73f9d-aea9-11e3-9d5a-835b769c0d9c',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: new Date().toISOString(),
+  region: 'us-east-1',
+  resources: ['arn:aws:events:us-east-1:123456789012:rule/clinic-payments-staging-reconcile'],
+  detail: {},
+};
+
+/** One run, as the schedule invokes it, with the clock `aheadMs` past now (Date only). */
+const runAt = async (aheadMs: number, remainingMs = 60_000) => {
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + aheadMs });
+  try {
+    return await reconcileHandler(scheduledEvent, lambdaContext(remainingMs));
+  } finally {
+    vi.useRealTimers();
+  }
+};
+afterEach(() => vi.useRealTimers());
+
+const metricLines = (name: string) =>
+  output
+    .lines()
+    .filter((line) => line.includes(`"${name}"`))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+
+describe('reconcile-payments: the providers’ word without any notification', () => {
+  it('an ETpay session paid at the provider (no notification) is paid after one run; one event, no personal data', async () => {
+    const { token, merchantOrderId } = await openEtpaySession();
+    expect(await attemptOf('etpay', token)).toMatchObject({ [DUE_ATTEMPTS_INDEX.partitionKey]: 'due#etpay', due_checks: 0 });
+    expect(world.sandbox.control.settle({ provider: 'etpay', session_token: token }, 'paid')).toMatchObject({ ok: true, notified: false });
+    expect((await orderOf('etpay', merchantOrderId))?.status).toBe('pending');
+
+    // Not due yet: a run right now leaves it alone.
+    const early = await reconcileHandler(scheduledEvent, lambdaContext(60_000));
+    expect((await orderOf('etpay', merchantOrderId))?.status).toBe('pending');
+    expect(early.etpay.checked).toBe(0);
+
+    const summary = await runAt(FIRST_CHECK_AFTER_MS + 1_000);
+    expect(summary.etpay).toMatchObject({ checked: 1, changed: 1, failed: 0 });
+    expect(await orderOf('etpay', merchantOrderId)).toMatchObject({ status: 'paid', provider_status: 'success' });
+    // Final: out of the due index.
+    const attempt = await attemptOf('etpay', token);
+    expect(attempt).toMatchObject({ status: 'succeeded', paid_amount: 50000 });
+    expect(attempt?.[DUE_ATTEMPTS_INDEX.partitionKey]).toBeUndefined();
+    expect(attempt?.[DUE_ATTEMPTS_INDEX.sortKey]).toBeUndefined();
+
+    const events = eventsAbout(merchantOrderId);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ source: 'clinic-payments', 'detail-type': 'Payment Status Changed' });
+    expect(events[0]?.detail).toEqual({
+      provider: 'etpay',
+      id: merchantOrderId,
+      owner: 'https://issuer.test|clinic-a',
+      status: 'paid',
+      paid: true,
+      amount: 50000,
+      updated_at: expect.any(String),
+    });
+    // A second run finds nothing due, and publishes nothing more.
+    const again = await runAt(FIRST_CHECK_AFTER_MS + 60_000);
+    expect(again.etpay.checked).toBe(0);
+    expect(eventsAbout(merchantOrderId)).toHaveLength(1);
+  });
+
+  it('a SkipPay order paid at the provider (no webhook) is paid after one run; one event with no personal data', async () => {
+    const hash = await createSkipPayOrder();
+    world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid');
+    const summary = await runAt(FIRST_CHECK_AFTER_MS + 1_000);
+    expect(summary.skippay).toMatchObject({ changed: 1, failed: 0 });
+    expect(await orderOf('skippay', hash)).toMatchObject({ status: 'paid', provider_status: 'paid' });
+    const events = eventsAbout(hash);
+    expect(events).toHaveLength(1);
+    const text = JSON.stringify(events);
+    for (const personal of [samplePatient.email, '12345678', samplePatient.first_name, samplePatient.last_name, '91234']) expect(text).not.toContain(personal);
+  });
+
+  it('a pending answer moves the next check out by the back-off, and the attempt stays pending', async () => {
+    const hash = await createSkipPayOrder();
+    const before = Date.now();
+    const summary = await runAt(FIRST_CHECK_AFTER_MS + 1_000);
+    expect(summary.skippay.failed).toBe(0);
+    const attempt = await attemptOf('skippay', hash);
+    expect(attempt).toMatchObject({ status: 'pending', due_checks: 1 });
+    const next = Date.parse(String(attempt?.next_check_at));
+    expect(next).toBeGreaterThanOrEqual(before + FIRST_CHECK_AFTER_MS + backOffMs(1));
+    expect(eventsAbout(hash)).toHaveLength(0);
+  });
+
+  it('a provider fault leaves the attempt due again later, and the other provider’s attempts are still checked', async () => {
+    const { token, merchantOrderId } = await openEtpaySession();
+    const hash = await createSkipPayOrder();
+    world.sandbox.control.setPullFault({ provider: 'etpay', session_token: token }, 'FAULT-503');
+    world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid');
+    const summary = await runAt(FIRST_CHECK_AFTER_MS + 1_000);
+    expect(summary.etpay.failed).toBeGreaterThanOrEqual(1);
+    expect(summary.skippay.changed).toBeGreaterThanOrEqual(1);
+    expect((await orderOf('skippay', hash))?.status).toBe('paid');
+    expect((await orderOf('etpay', merchantOrderId))?.status).toBe('pending');
+    const attempt = await attemptOf('etpay', token);
+    expect(attempt).toMatchObject({ status: 'pending', due_shard: 'due#etpay', due_checks: 1 });
+    expect(Date.parse(String(attempt?.next_check_at))).toBeGreaterThan(Date.now() + FIRST_CHECK_AFTER_MS);
+
+    // Counted per provider, with the alarms' dimensions.
+    const failed = metricLines('ReconcileFailed').filter((line) => line.provider === 'etpay' && Number(line.ReconcileFailed) > 0);
+    expect(failed.length).toBeGreaterThan(0);
+
+    // The fault clears, the payment went through meanwhile: the next due run finds it paid.
+    world.sandbox.control.setPullFault({ provider: 'etpay', session_token: token }, undefined);
+    world.sandbox.control.settle({ provider: 'etpay', session_token: token }, 'paid');
+    await runAt(FIRST_CHECK_AFTER_MS + backOffMs(1) + 60_000);
+    expect((await orderOf('etpay', merchantOrderId))?.status).toBe('paid');
+  });
+
+  it('an attempt still pending at its provider’s expiry leaves the index and is counted (ReconcileExpired)', async () => {
+    const { token } = await openEtpaySession();
+    const summary = await runAt(PULL_EXPIRY_MS.etpay + 1_000);
+    expect(summary.etpay.expired).toBeGreaterThanOrEqual(1);
+    const attempt = await attemptOf('etpay', token);
+    expect(attempt?.status).toBe('pending');
+    expect(attempt?.due_shard).toBeUndefined();
+  });
+
+  it('starts no pull when the Lambda has too little time left', async () => {
+    const hash = await createSkipPayOrder();
+    world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid');
+    const summary = await runAt(FIRST_CHECK_AFTER_MS + 1_000, 2_500);
+    expect(summary.skippay).toMatchObject({ checked: 0, outOfTime: true });
+    expect((await orderOf('skippay', hash))?.status).toBe('pending');
+  });
+});
