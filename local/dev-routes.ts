@@ -2,7 +2,7 @@
 // that origin (its CSP says `connect-src 'self'`): what the EventBridge stand-in received, and the
 // sandbox controls. Never part of a deployed stage: the stack knows nothing of them.
 import { getSecret } from '#shared/config/secrets.ts';
-import { reconcilePayments } from '#shared/reconcile/reconcile-payments.ts';
+import { reconcilePayments } from '#shared/routes/reconcile-payments/reconcile-payments.ts';
 import { lambdaContext } from './events.ts';
 import { runControl } from './sandbox/index.ts';
 import type { StandIns } from './stage.ts';

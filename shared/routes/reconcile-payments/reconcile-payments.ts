@@ -4,19 +4,19 @@
 // Both providers side by side: one failing never stops the other's checks. A page at a time, and no new
 // pull once the Lambda's remaining time could not hold one.
 import type { Context } from 'aws-lambda';
-import { FUNCTIONS } from '../catalog.ts';
-import { loadSettings } from '../config/settings.ts';
-import { isApiError } from '../errors.ts';
-import type { SecretLoader } from '../http/route.ts';
-import { FUNCTION_TIMEOUT_MARGIN_MS } from '../limits.ts';
-import { logger } from '../observability/logger.ts';
-import { MetricName } from '../observability/metric-names.ts';
-import { CONFIGURATION_ERROR_METRICS, publish, type MetricEntry } from '../observability/metrics.ts';
-import { nextDue } from '../state/due.ts';
-import { clearDue, dueAttemptsPage, rescheduleAttempt } from '../state/due-attempts.ts';
-import { findAttempt } from '../state/orders.ts';
-import type { PaymentProvider } from '../state/keys.ts';
-import { pullAndRecord, providerConnections, type ProviderConnections } from './pull-attempt.ts';
+import { FUNCTIONS } from '../../catalog.ts';
+import { loadSettings } from '../../config/settings.ts';
+import { isApiError } from '../../errors.ts';
+import type { SecretLoader } from '../../http/route.ts';
+import { FUNCTION_TIMEOUT_MARGIN_MS } from '../../limits.ts';
+import { logger } from '../../observability/logger.ts';
+import { MetricName } from '../../observability/metric-names.ts';
+import { CONFIGURATION_ERROR_METRICS, publish, type MetricEntry } from '../../observability/metrics.ts';
+import { nextDue } from '../../state/due.ts';
+import { clearDue, dueAttemptsPage, rescheduleAttempt } from '../../state/due-attempts.ts';
+import { findAttempt } from '../../state/orders.ts';
+import type { PaymentProvider } from '../../state/keys.ts';
+import { pullAndRecord, providerConnections, type ProviderConnections } from '../../reconcile/pull-attempt.ts';
 
 const PROVIDERS: readonly PaymentProvider[] = ['etpay', 'skippay'];
 /** Attempts read from the index per Query. */
