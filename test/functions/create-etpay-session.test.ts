@@ -165,10 +165,10 @@ describe('POST /v1/etpay/sessions: validation', () => {
   });
 
   it.each([
-    ['an IDN host', 'https://clínica.example/pago/ok', 'https://xn--clnica-4va.example/pago/ok'],
-    ['a dot segment and spaces', 'https://clinic.example/a/../pago ok?x=á', 'https://clinic.example/pago%20ok?x=%C3%A1'],
-    ['an upper-case host and default port', 'https://CLINIC.example:443/pago/ok', 'https://clinic.example/pago/ok'],
-  ])('forwards %s to ETpay as URL.href, never the raw text', async (_name, url, href) => {
+    { name: 'an IDN host', url: 'https://clínica.example/pago/ok', href: 'https://xn--clnica-4va.example/pago/ok' },
+    { name: 'a dot segment and spaces', url: 'https://clinic.example/a/../pago ok?x=á', href: 'https://clinic.example/pago%20ok?x=%C3%A1' },
+    { name: 'an upper-case host and default port', url: 'https://CLINIC.example:443/pago/ok', href: 'https://clinic.example/pago/ok' },
+  ])('forwards $name to ETpay as URL.href ($href), never the raw text', async ({ url, href }) => {
     setEnv({ ETPAY_RETURN_ORIGINS: 'https://clinic.example,https://xn--clnica-4va.example' });
     expect((await invoke(handler, { body: { ...minimal, payment_completed_url: url, payment_cancellation_url: url } })).status).toBe(201);
     expect(etpay.requests.at(-1)?.json).toMatchObject({ payment_completed_url: href, payment_cancellation_url: href });

@@ -66,11 +66,11 @@ describe('SkipPay webhooks: both shapes the contract names', () => {
   });
 
   it.each([
-    ['not JSON', 'hello'],
-    ['a JSON array', '[1,2]'],
-    ['no order named', JSON.stringify({ type: 'payout.created', data: { amount: 5 } })],
-    ['an order nobody created here', JSON.stringify({ type: 'order.paid', data: { hash: 'ord_unknown_123' } })],
-  ])('unreadable signed event (%s) → stored, acknowledged, counted once', async (_name, raw) => {
+    { name: 'not JSON', raw: 'hello' },
+    { name: 'a JSON array', raw: '[1,2]' },
+    { name: 'no order named', raw: JSON.stringify({ type: 'payout.created', data: { amount: 5 } }) },
+    { name: 'an order nobody created here', raw: JSON.stringify({ type: 'order.paid', data: { hash: 'ord_unknown_123' } }) },
+  ])('unreadable signed event ($name) → stored, acknowledged, counted once', async ({ raw }) => {
     const before = unrecognizedCounts();
     const res = await deliver(raw);
     expect(res).toMatchObject({ status: 200, body: { received: true } });

@@ -180,11 +180,11 @@ describe('Spot widget page', () => {
   });
 
   it.each([
-    ['an unknown widget_token', (url: URL) => url.searchParams.set('widget_token', 'nope'), 404],
-    ['a missing public_key', (url: URL) => url.searchParams.delete('public_key'), 401],
-    ['order_token twice', (url: URL) => url.searchParams.append('order_token', 'ord_x'), 400],
-    ['another order_token', (url: URL) => url.searchParams.set('order_token', 'ord_x'), 400],
-  ])('shows an error page for %s', async (_case, change, status) => {
+    { name: 'an unknown widget_token', change: (url: URL) => url.searchParams.set('widget_token', 'nope'), status: 404 },
+    { name: 'a missing public_key', change: (url: URL) => url.searchParams.delete('public_key'), status: 401 },
+    { name: 'order_token twice', change: (url: URL) => url.searchParams.append('order_token', 'ord_x'), status: 400 },
+    { name: 'another order_token', change: (url: URL) => url.searchParams.set('order_token', 'ord_x'), status: 400 },
+  ])('$name → an error page, $status', async ({ change, status }) => {
     const url = new URL((await aapdWidget()).iframeUrl);
     change(url);
     const res = await fetch(url);
