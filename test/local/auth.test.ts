@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startLocalIssuer } from '../../local/auth.ts';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
 import { setEnvironment } from '../support/env.ts';
+import { samplePatient } from '../support/fixtures.ts';
 
 let server: LocalServer;
 const tokens: Record<string, string> = {};
@@ -149,7 +150,7 @@ describe('whose payment, for how much', () => {
     const order = (await (
       await call('POST', '/v1/orders', tokens.a, {
         total_amount: 50000,
-        customer: { rut: '12.345.678-5', first_name: 'Ana', last_name: 'Pérez', email: 'ana@example.cl', phone_number: '+56912345678' },
+        customer: samplePatient,
       })
     ).json()) as { order_token: string };
     expect(await (await call('GET', `/v1/payments/skippay/${order.order_token}`, tokens.a)).json()).toMatchObject({ status: 'pending', amount: 50000 });

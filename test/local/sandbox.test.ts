@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_VALUES, SANDBOX_FAULTS, SANDBOX_ETPAY_SECRET, SANDBOX_SKIP_SECRET, startSandbox } from '../../local/sandbox/index.ts';
 import type { FaultValue, Sandbox } from '../../local/sandbox/index.ts';
+import { samplePatientCanonical, sampleSkipUserData } from '../support/fixtures.ts';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -19,8 +20,8 @@ const etpayCredentials = {
   merchant_code: SANDBOX_ETPAY_SECRET.ETPAY_MERCHANT_CODE,
   merchant_api_token: SANDBOX_ETPAY_SECRET.ETPAY_MERCHANT_API_TOKEN,
 };
-const customer = { rut: '12345678-5', first_name: 'Ana', last_name: 'Pérez', email: 'ana@example.cl', phone_number: '+56912345678' };
-const patient = { name: 'Ana', surname: 'Pérez', email: 'ana@example.cl', phone_number: '+56912345678' };
+const customer = samplePatientCanonical;
+const patient = sampleSkipUserData;
 
 function postJson(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal });
@@ -40,7 +41,7 @@ const providerCalls = {
     required: ['widget_token', 'url'],
     call: (text: string, signal?: AbortSignal) =>
       postJson(`${sandbox.skipBackendUrl}/spot/widget?public_key=${SANDBOX_SKIP_SECRET.SKIP_PUBLIC_KEY}`,
-        { rut: '12345678-5', user_data: { ...patient, name: text } }, {}, signal),
+        { rut: customer.rut, user_data: { ...patient, name: text } }, {}, signal),
   },
   etpay: {
     success: 200,
@@ -91,7 +92,7 @@ describe('SkipPay orders', () => {
 });
 
 describe('Skip backend widget tokens', () => {
-  const request = { rut: '12345678-5', user_data: patient, order_token: 'ord_abc123' };
+  const request = { rut: customer.rut, user_data: patient, order_token: 'ord_abc123' };
   const endpoint = (): string => `${sandbox.skipBackendUrl}/spot/widget?public_key=pk_test_sandbox`;
 
   it('mints a widget token whose URL is on the sandbox widget origin, without order_token', async () => {
