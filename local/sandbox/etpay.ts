@@ -117,7 +117,7 @@ function initializeSession(ex: Exchange): void {
 }
 
 /** HS256 with the UTF-8 bytes of the session's signature_token (the hex string as given, not decoded). */
-export async function signPaymentResult(session: EtpaySession, status: 'success' | 'cancelled'): Promise<string> {
+async function signPaymentResult(session: EtpaySession, status: 'success' | 'cancelled'): Promise<string> {
   return new SignJWT({
     session_token: session.token,
     merchant_order_id: session.merchantOrderId,

@@ -9,7 +9,7 @@ import { addAttempt, openOrder } from '../../state/orders.ts';
 import type { CreateOrderBody, CreateOrderHeaders, CreateOrderResult } from './schema.ts';
 
 /** Unique without coordination: a clinic that sends no reference still gets one it can reconcile. */
-export const generateReference = (): string => `CPA-${randomUUID().replaceAll('-', '').toUpperCase()}`;
+const generateReference = (): string => `CPA-${randomUUID().replaceAll('-', '').toUpperCase()}`;
 
 /**
  * The reference SkipPay gets: the body's; with an Idempotency-Key, one derived from the caller and the key,

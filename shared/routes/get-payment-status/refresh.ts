@@ -9,10 +9,10 @@ import { providerConnections, pullAndRecord, type PullSettings } from '../../rec
 import { findAttempt, type OrderRecord } from '../../state/orders.ts';
 import { updateItem } from '../../state/table.ts';
 
-export const REFRESH_INTERVAL_MS = 30_000;
+const REFRESH_INTERVAL_MS = 30_000;
 
 /** True for the one caller that may pull now; false while another pull of this order is younger than the interval. */
-export const claimRefresh = (table: string, orderId: string, now = Date.now()): Promise<boolean> =>
+const claimRefresh = (table: string, orderId: string, now = Date.now()): Promise<boolean> =>
   updateItem(
     table,
     orderId,

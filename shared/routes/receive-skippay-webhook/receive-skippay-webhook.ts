@@ -62,7 +62,7 @@ const fromBody = (body: SkipPayEventBody): SkipPayEvent => {
 };
 
 /** Read only once the signature holds. A body that is not a JSON object is still a (stored) event. */
-export const readSkipPayEvent = (raw: Buffer): SkipPayEvent => {
+const readSkipPayEvent = (raw: Buffer): SkipPayEvent => {
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
