@@ -63,7 +63,9 @@ export const recordAttemptResult = async (
   }
   const seen: { change: OrderChange; before?: OrderStatus } = { change: 'none' };
   const order = await updateOrder(table, attempt.order, (existing) => {
-    const moved = nextOrder(existing, result);
+    // An order recorded before latest_attempt existed names none: its only attempt is its latest.
+    const fromLatest = existing.latest_attempt === undefined || existing.latest_attempt === attempt.provider_id;
+    const moved = nextOrder(existing, result, fromLatest);
     seen.change = moved.change;
     seen.before = existing.status;
     return moved.change === 'none' && moved.order.provider_status === existing.provider_status ? undefined : { ...existing, ...moved.order };

@@ -109,11 +109,12 @@ export const recordOnce = async (table: string, record: StateItem & { id: string
   return true;
 };
 
-/** The item's `version` is still `expected` (0: no item yet): optimistic concurrency for read-modify-write. */
+/**
+ * The item's `version` is still `expected` (0: no live item yet, so an expired one TTL has not deleted is
+ * replaced): optimistic concurrency for read-modify-write.
+ */
 export const atVersion = (expected: number): WriteCondition =>
-  expected === 0
-    ? { expression: 'attribute_not_exists(#id)', names: { '#id': KEY } }
-    : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': expected } };
+  expected === 0 ? absent() : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': expected } };
 
 /**
  * Updates a few attributes in place (`update` is an UpdateExpression) when the condition holds: true when

@@ -86,6 +86,18 @@ describe('POST /v1/etpay/sessions: the happy path', () => {
     });
   });
 
+  it('an order of that merchant_order_id past its expiry but not yet deleted by TTL → a new order, 201 (not 500)', async () => {
+    etpay.answer(json(200, { token: 'tok_before_expiry', signature_token: SIGNATURE_TOKEN }));
+    expect((await invoke(handler, { body: { ...minimal, merchant_order_id: 'OC-EXPIRED' } })).status).toBe(201);
+    const [stale] = (await table.items('order#')).filter((item) => item.order_id === 'OC-EXPIRED');
+    // Paid 90 days ago: DynamoDB may keep the item for days after its expiration.
+    await table.put({ ...stale, status: 'paid', amount: 1000, expiration: Math.floor(Date.now() / 1000) - 1 });
+    etpay.answer(json(200, { token: 'tok_after_expiry', signature_token: SIGNATURE_TOKEN }));
+    const res = await invoke(handler, { body: { ...minimal, merchant_order_id: 'OC-EXPIRED', order_amount: 7000 } });
+    expect(res).toMatchObject({ status: 201, body: { token: 'tok_after_expiry' } });
+    expect(await table.get(stale?.id)).toMatchObject({ status: 'pending', amount: 7000, attempts: 1, latest_attempt: 'tok_after_expiry' });
+  });
+
   it('no verified claims → 401 UNAUTHORIZED, ETpay never called', async () => {
     const res = await invoke(handler, { body: minimal, claims: null });
     expect(res.status).toBe(401);

@@ -1,6 +1,6 @@
 // The payment-status route's one domain call, for both its routes: the provider is told apart by the path
 // parameter its route names. Only the owner's order is ever found: another clinic's order answers 404
-// exactly like an unknown one. `?refresh=true` asks the provider first while the order is pending
+// exactly like an unknown one. `?refresh=true` asks the provider first while the order is unpaid and its newest attempt open
 // (refresh.ts: rate-limited per order).
 import { ApiError } from '../../errors.ts';
 import type { RouteContext, SecretLoader } from '../../http/route.ts';
