@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { itemId } from '#shared/state/keys.ts';
 import { ORDER_NOT_RECORDED, recordUncertainOutcome } from '#shared/state/uncertain-outcomes.ts';
 import { usePaymentsTable } from '../../support/dynamo.ts';
+import { captureOutput } from '../../support/logs.ts';
 
+captureOutput();
 const table = usePaymentsTable();
 const base = { functionName: 'create-order', keyHash: 'a'.repeat(64) };
 
