@@ -344,6 +344,16 @@ describe('a result about attempt X never changes attempt Y', () => {
   });
 });
 
+describe('unsigned ETpay notifications naming a paid session', () => {
+  it('are acknowledged without asking ETpay again, however many arrive', async () => {
+    const { id, attempt } = await paidEtpay();
+    const before = pullsAtSandbox(attempt);
+    for (let i = 0; i < 5; i += 1) expect((await notifyUnsigned(attempt, 1)).status).toBe(200);
+    expect(pullsAtSandbox(attempt)).toBe(before);
+    expect(await orderOf('etpay', id)).toMatchObject({ status: 'paid' });
+  });
+});
+
 // ---- one payment seen twice counts once ----
 
 describe('one payment seen twice counts once', () => {
