@@ -24,7 +24,7 @@ import { httpEvent } from '../support/lambda.ts';
 import { bareBundleOptions } from './bare-bundle-options.ts';
 import type { ChildReport } from './child.ts';
 import { allPass, formatTable, median, percentile, row, type FunctionResult } from './report.ts';
-import { WORKLOADS, type Request, type Workload } from './workloads.ts';
+import { NOT_MEASURED, WORKLOADS, type Request, type Workload } from './workloads.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
@@ -96,6 +96,10 @@ const eventOf = (request: Request): string => {
     ...(request.routeKey ? { routeKey: request.routeKey } : {}),
   });
   if (request.pathParameters) event.pathParameters = request.pathParameters;
+  if (request.query) {
+    event.queryStringParameters = request.query;
+    event.rawQueryString = new URLSearchParams(request.query).toString();
+  }
   // A request without a body (a GET) has no content type either.
   if (event.body === undefined) delete event.headers['content-type'];
   return JSON.stringify(event);
@@ -237,13 +241,13 @@ try {
   for (const name of FUNCTION_NAMES.filter((n) => only === undefined || n === only)) {
     const entries = { ours: `functions/${name}/handler.ts`, bare: `test/bench/bare/${name}.ts` };
     const workloads = WORKLOADS[name] ?? [];
-    const missing = !existsSync(join(root, entries.ours))
+    const missing = NOT_MEASURED[name] ?? (!existsSync(join(root, entries.ours))
       ? 'no handler yet'
       : !existsSync(join(root, entries.bare))
         ? 'no bare baseline yet'
         : workloads.length === 0
           ? 'no workload yet'
-          : undefined;
+          : undefined);
     if (missing) {
       results.push({ name, status: 'n/a', reason: missing, rows: [] });
       continue;
