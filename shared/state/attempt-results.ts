@@ -4,7 +4,7 @@
 // and, when the order's status changed, publishes the one `Payment Status Changed` event for it. Kept
 // apart from orders.ts so routes that only open or read orders do not bundle the EventBridge client.
 import { ApiError } from '../errors.ts';
-import { publishPaymentStatusChanged } from '../events/payment-events.ts';
+import type * as PaymentEvents from '../events/payment-events.ts';
 import { logger } from '../observability/logger.ts';
 import { MetricName } from '../observability/metric-names.ts';
 import { reportMetrics } from '../observability/request-log.ts';
@@ -42,6 +42,11 @@ const withDueState = (item: Record<string, unknown>, attempt: AttemptRecord): Re
  * State first, then the event: the versioned order write lets exactly one result observe each status
  * change, so each change is published once (a failed publish is counted, never thrown).
  */
+// The publisher and its EventBridge client are imported by the first result that changes an order's status:
+// a replay, a pending answer or a result about an order already paid loads none of it.
+let events: Promise<typeof PaymentEvents> | undefined;
+const loadEvents = (): Promise<typeof PaymentEvents> => (events ??= import('../events/payment-events.ts'));
+
 export const recordAttemptResult = async (
   table: string,
   attempt: AttemptRecord,
@@ -80,6 +85,7 @@ export const recordAttemptResult = async (
     await leaveDueIndex(table, current);
     return { attempt: current, order, change };
   }
+  const { publishPaymentStatusChanged } = await loadEvents();
   await publishPaymentStatusChanged(
     {
       provider: order.provider,
