@@ -15,6 +15,7 @@ import { CONFIGURATION_ERROR_METRICS, publish, type MetricEntry } from '../obser
 import { nextDue } from '../state/due.ts';
 import { clearDue, dueAttemptsPage, rescheduleAttempt } from '../state/due-attempts.ts';
 import { findAttempt } from '../state/orders.ts';
+import { getItem } from '../state/table.ts';
 import type { PaymentProvider } from '../state/keys.ts';
 import { pullAndRecord, providerConnections, type ProviderConnections } from './pull-attempt.ts';
 
@@ -77,10 +78,16 @@ const checkOne = async (run: Run, provider: PaymentProvider, id: string, tally: 
   if (final) return; // recordAttemptResult took the attempt out of the index.
   const due = nextDue(provider, attempt.created_at, checks, Date.now());
   if (due === 'expired') {
-    if (await clearDue(run.table, id)) {
-      tally.expired += 1;
-      logger.warn('reconcile: attempt still pending at its provider expiry', { provider, order_id: attempt.order_id });
+    // An abandoned attempt of an order another attempt paid (a payer who opened a second ETpay session) is
+    // not a stuck payment: nobody waits for it. Only an order still without its money pages.
+    const order = await getItem(run.table, attempt.order);
+    if (!(await clearDue(run.table, id))) return;
+    if (order?.status === 'paid') {
+      logger.info('reconcile: attempt expired unused, its order is paid', { provider, order_id: attempt.order_id });
+      return;
     }
+    tally.expired += 1;
+    logger.warn('reconcile: attempt still pending at its provider expiry', { provider, order_id: attempt.order_id });
     return;
   }
   await rescheduleAttempt(run.table, id, due);
