@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { providerTokenSchema } from '../../domain/provider-token.ts';
+import { PROVIDER_AMOUNT } from '../../providers/payment-status.ts';
 import { ApiError, configurationError, isApiError, isUpstreamFailure } from '../../errors.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { logger } from '../../observability/logger.ts';
@@ -27,7 +28,10 @@ const orderFields = {
   hash: caught(providerTokenSchema),
   order_hash: caught(providerTokenSchema),
   status: caught(text(64)),
-  total_amount: caught(z.coerce.number().check(z.int(), z.positive())),
+  // Read like every provider amount (PROVIDER_AMOUNT: `"50.000"` is not fifty). Absent: the order's own
+  // amount (the contract's shapes carry none). Present but unreadable: 0, which matches no order, so a paid
+  // event is needs_review, never paid at an amount nobody could read (fail closed).
+  total_amount: z.catch(z.optional(PROVIDER_AMOUNT), 0),
 };
 const skipPayEvent = z.object({
   id: caught(z.string().check(z.regex(/^[\x21-\x7E]{1,256}$/))),
