@@ -15,6 +15,14 @@ export const MAX_CHECK_INTERVAL_MS = 60 * MINUTE;
  */
 export const PULL_EXPIRY_MS: Record<PaymentProvider, number> = { etpay: 24 * 60 * MINUTE, skippay: 45 * 24 * 60 * MINUTE };
 
+/**
+ * An order's status-change event is published right after the write; if it is still unpublished this long
+ * after (the publish failed, or the function died in between), reconcile-payments publishes it again, and
+ * again this long after each failure. Far longer than any function's run, so a publish in flight is never
+ * doubled by the sweep.
+ */
+export const REPUBLISH_AFTER_MS = 2 * MINUTE;
+
 /** The attributes that put an attempt in the index. */
 export interface DueAttributes {
   due_shard: string;

@@ -2,8 +2,9 @@
 // race, against the sandbox: a status pull (reconcile-payments) and the provider's own notification of the
 // same payment at once, GET ?refresh=true and reconcile-payments at once, and replays of every source. The
 // event is the contract's (source, detail-type, exactly the detail fields) and carries no personal data.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScheduledEvent } from 'aws-lambda';
+import { REPUBLISH_AFTER_MS } from '#shared/state/due.ts';
 import { itemId } from '#shared/state/keys.ts';
 import { handler as notificationHandler } from '../../functions/receive-etpay-notification/handler.ts';
 import { handler as reconcileHandler } from '../../functions/reconcile-payments/handler.ts';
@@ -31,6 +32,19 @@ const scheduledEvent = {
   detail: {},
 } satisfies ScheduledEvent;
 const reconcile = () => reconcileHandler(scheduledEvent, lambdaContext(60_000));
+/** One scheduled run with the clock `aheadMs` past now (Date only, as reconcile-payments.test.ts does). */
+const reconcileAt = async (aheadMs: number) => {
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + aheadMs });
+  try {
+    return await reconcile();
+  } finally {
+    vi.useRealTimers();
+  }
+};
+afterEach(() => {
+  vi.useRealTimers();
+  world.bus.failNext(0);
+});
 
 /** Due now (as 2 minutes after its creation would make it), without faking the clock for the other sources. */
 const makeDue = async (provider: 'etpay' | 'skippay', providerId: string): Promise<void> => {
@@ -173,5 +187,55 @@ describe('one event per order status change: replays', () => {
     await makeDue('skippay', hash);
     await reconcile();
     expect(eventsAbout(hash).map((event) => (event.detail as { status: string }).status)).toEqual(['failed']);
+  });
+});
+
+describe('a status change whose event did not reach the bus is published later, once', () => {
+  it('EventBridge down during the webhook: the order is paid and marked; reconcile-payments publishes the event once after REPUBLISH_AFTER_MS', async () => {
+    const hash = await createSkipPayOrder();
+    world.bus.failNext(1_000);
+    expect((await skipWebhook({ event: 'order.paid', hash, status: 'paid' })()).status).toBe(200);
+    world.bus.failNext(0);
+    expect(eventsAbout(hash)).toHaveLength(0);
+    expect(await orderOf('skippay', hash)).toMatchObject({ status: 'paid', due_shard: 'due#events' });
+
+    // Not before REPUBLISH_AFTER_MS: a publish still in flight elsewhere is never doubled.
+    expect((await reconcile()).events.republished).toBe(0);
+    expect(eventsAbout(hash)).toHaveLength(0);
+
+    const summary = await reconcileAt(REPUBLISH_AFTER_MS + 1_000);
+    expect(summary.events).toMatchObject({ republished: 1, failed: 0 });
+    expect(eventsAbout(hash)).toHaveLength(1);
+    expectContractEvent(eventsAbout(hash)[0], 'skippay', hash);
+    expect(await orderOf('skippay', hash)).not.toHaveProperty('due_shard');
+
+    await reconcileAt(3 * REPUBLISH_AFTER_MS);
+    expect(eventsAbout(hash)).toHaveLength(1);
+  });
+
+  it('still down at the next run: counted, tried again later, and then published once', async () => {
+    const { token, merchantOrderId } = await openEtpaySession();
+    world.sandbox.control.settle({ provider: 'etpay', session_token: token }, 'paid');
+    world.bus.failNext(1_000);
+    expect((await invoke(notificationHandler, { body: { session_token: token } })).status).toBe(200);
+    const failed = await reconcileAt(REPUBLISH_AFTER_MS + 1_000);
+    expect(failed.events.failed).toBeGreaterThanOrEqual(1);
+    world.bus.failNext(0);
+    expect(eventsAbout(merchantOrderId)).toHaveLength(0);
+    const mark = String((await orderOf('etpay', merchantOrderId))?.next_check_at);
+    expect(Date.parse(mark)).toBeGreaterThan(Date.now() + REPUBLISH_AFTER_MS);
+
+    await reconcileAt(3 * REPUBLISH_AFTER_MS);
+    expect(eventsAbout(merchantOrderId)).toHaveLength(1);
+    expect(eventsAbout(merchantOrderId)[0]?.detail).toMatchObject({ status: 'paid', paid: true });
+  });
+
+  it('published at once: no mark is left, so later runs publish nothing again', async () => {
+    const hash = await createSkipPayOrder();
+    expect((await skipWebhook({ event: 'order.paid', hash, status: 'paid' })()).status).toBe(200);
+    expect(eventsAbout(hash)).toHaveLength(1);
+    expect(await orderOf('skippay', hash)).not.toHaveProperty('due_shard');
+    await reconcileAt(REPUBLISH_AFTER_MS + 1_000);
+    expect(eventsAbout(hash)).toHaveLength(1);
   });
 });
