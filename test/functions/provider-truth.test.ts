@@ -53,10 +53,11 @@ describe('SkipPay webhooks: both shapes the contract names', () => {
     { amount: 50000, status: 'paid' },
     { amount: '50000.00', status: 'paid' },
     { amount: undefined, status: 'paid' },
-    // Chilean thousands separators are not read at all: never assumed to be the order's amount.
-    { amount: '50.000', status: 'needs_review' },
-    { amount: '1.000.000', status: 'needs_review' },
-    { amount: 'cincuenta mil', status: 'needs_review' },
+    // Chilean thousands separators are not read at all: never assumed to be the order's amount. The order is
+    // pulled instead (payment-state-attacks.test.ts), and the sandbox has not settled it: still pending.
+    { amount: '50.000', status: 'pending' },
+    { amount: '1.000.000', status: 'pending' },
+    { amount: 'cincuenta mil', status: 'pending' },
     { amount: 40000, status: 'needs_review' },
   ])('a paid event with total_amount $amount on a 50 000 order → $status (amounts read like every provider amount)', async ({ amount, status }) => {
     const hash = await createSkipPayOrder();
