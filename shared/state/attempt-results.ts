@@ -8,10 +8,11 @@ import { publishPaymentStatusChanged } from '../events/payment-events.ts';
 import { logger } from '../observability/logger.ts';
 import { MetricName } from '../observability/metric-names.ts';
 import { reportMetrics } from '../observability/request-log.ts';
-import { DUE_ATTRIBUTE_NAMES } from './due.ts';
+import { clearDue } from './due-attempts.ts';
+import { dueShard } from './keys.ts';
 import { findAttempt, MAX_ROUNDS, updateOrder, type AttemptRecord, type OrderRecord } from './orders.ts';
 import { atVersion, getItem, putItem } from './table.ts';
-import { nextAttempt, nextOrder, type AttemptResult, type OrderChange, type OrderStatus } from './transitions.ts';
+import { nextAttempt, nextOrder, settledResultOf, type AttemptResult, type OrderChange, type OrderStatus } from './transitions.ts';
 
 export interface RecordedResult {
   attempt: AttemptRecord;
@@ -26,13 +27,13 @@ export interface RecordOptions {
   deadline?: number;
 }
 
-/** The attempt item as written: a final attempt leaves the due-attempts index. */
-const withDueState = (item: Record<string, unknown>, attempt: AttemptRecord): Record<string, unknown> => {
-  if (attempt.status === 'pending') return item;
-  const rest = { ...item };
-  for (const name of DUE_ATTRIBUTE_NAMES) delete rest[name];
-  return rest;
-};
+/**
+ * The attempt item as written. A final attempt stays in the due-attempts index, due at once, until its order
+ * has been moved too (then clearDue): should the order write fail (our table, midway), the next sweep or
+ * refresh finds the final attempt still due and applies its result to the order again (applySettledAttempt).
+ */
+const withDueState = (item: Record<string, unknown>, attempt: AttemptRecord): Record<string, unknown> =>
+  attempt.status === 'pending' ? item : { ...item, due_shard: dueShard(attempt.provider), next_check_at: new Date().toISOString() };
 
 /**
  * Records one result: its attempt first, then the order it belongs to, each by the rules in
@@ -75,7 +76,10 @@ export const recordAttemptResult = async (
     reportMetrics(attempt.provider, [[MetricName.PaymentNeedsReview, 'Count', 1]]);
     logger.warn('payment of another amount: order needs review', { provider: attempt.provider, order_id: attempt.order_id });
   }
-  if (!order || seen.before === undefined || seen.before === order.status) return { attempt: current, order, change };
+  if (!order || seen.before === undefined || seen.before === order.status) {
+    await leaveDueIndex(table, current);
+    return { attempt: current, order, change };
+  }
   await publishPaymentStatusChanged(
     {
       provider: order.provider,
@@ -88,5 +92,29 @@ export const recordAttemptResult = async (
     },
     options.deadline === undefined ? {} : { deadline: options.deadline },
   );
+  await leaveDueIndex(table, current);
   return { attempt: current, order, change, statusChangedFrom: seen.before };
+};
+
+/**
+ * A final attempt leaves the due index once its order is moved (and the event published). Best effort: if
+ * this fails, the attempt is merely applied again by the next sweep, which changes nothing and publishes nothing.
+ */
+const leaveDueIndex = async (table: string, attempt: AttemptRecord): Promise<void> => {
+  if (attempt.status === 'pending') return;
+  try {
+    await clearDue(table, attempt.id);
+  } catch (error) {
+    logger.warn('final attempt left in the due index', { provider: attempt.provider, error_type: error instanceof Error ? error.name : 'unknown' });
+  }
+};
+
+/**
+ * Applies a final attempt's own recorded result to its order again: for an attempt still in the due index
+ * although final (its order write failed midway). Idempotent under the rules; no provider call.
+ */
+export const applySettledAttempt = (table: string, attempt: AttemptRecord, options: RecordOptions = {}): Promise<RecordedResult> => {
+  const result = settledResultOf(attempt);
+  if (!result) throw new ApiError('INTERNAL_ERROR', { reason: 'state: a pending attempt has no settled result' });
+  return recordAttemptResult(table, attempt, result, options);
 };

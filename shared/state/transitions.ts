@@ -68,6 +68,19 @@ export const nextAttempt = (attempt: AttemptState, result: AttemptResult): Attem
   };
 };
 
+/**
+ * The result a final attempt already holds (its status, the provider's word, what moved), to apply to its order
+ * again; undefined while pending. A success without a recorded amount is 0: never the order's (fail closed).
+ */
+export const settledResultOf = (attempt: AttemptState): AttemptResult | undefined => {
+  if (attempt.status === 'pending') return undefined;
+  return {
+    outcome: attempt.status === 'succeeded' ? 'success' : 'failure',
+    providerStatus: attempt.provider_status ?? attempt.status,
+    amount: attempt.status === 'succeeded' ? (attempt.paid_amount ?? 0) : 0,
+  };
+};
+
 /** Why the order moved the way it did: `wrong_amount` is what the NeedsReview metric counts. */
 export type OrderChange = 'none' | 'paid' | 'wrong_amount' | 'failed' | 'pending';
 

@@ -55,36 +55,69 @@ export const keyHashOf = (caller: string, key: string): string => createHash('sh
  */
 export const recordUncertainOutcome = async (record: UncertainOutcome): Promise<void> => {
   const now = new Date().toISOString();
+  const nowSeconds = Math.floor(Date.now() / 1000);
   const id = itemId.uncertainOutcome(record.functionName, record.reference);
-  try {
-    await dynamoClient().send(
+  const names = {
+    '#id': PAYMENTS_TABLE_PARTITION_KEY,
+    '#reference': 'reference',
+    '#key': 'key_hash',
+    '#last': 'last_outcome',
+    '#lastAt': 'last_at',
+    '#firstAt': 'first_at',
+    '#exp': PAYMENTS_TABLE_TTL_ATTRIBUTE,
+    '#count': 'outcomes',
+    '#tokens': 'order_tokens',
+  };
+  const values = {
+    ':reference': { S: record.reference },
+    ':key': { S: record.keyHash ?? '' },
+    ':outcome': { S: record.outcome },
+    ':now': { S: now },
+    ':exp': { N: String(nowSeconds + RETENTION_SECONDS.paymentRecords) },
+    ':nowSeconds': { N: String(nowSeconds) },
+    ':one': { N: '1' },
+    ':empty': { L: [] },
+    ':token': { L: record.orderToken ? [{ S: record.orderToken }] : [] },
+  };
+  const keyed = record.keyHash ? ', #key = :key' : '';
+  const tokens = record.orderToken ? ', #tokens = list_append(if_not_exists(#tokens, :empty), :token)' : '';
+  // What a restarted record must not keep from the expired one: another key's hash, old order tokens.
+  const stale = [...(record.keyHash ? [] : ['#key']), ...(record.orderToken ? [] : ['#tokens'])];
+  // A live record (or none) gains this outcome; one past its expiry that TTL has not deleted yet (up to days
+  // late) is started afresh instead, so no old order token is resurrected under the reference.
+  const add = {
+    UpdateExpression: `SET #reference = :reference${keyed}, #last = :outcome, #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now), #exp = :exp${tokens} ADD #count :one`,
+    ConditionExpression: 'attribute_not_exists(#id) OR #exp > :nowSeconds',
+  };
+  const restart = {
+    UpdateExpression:
+      `SET #reference = :reference${keyed}, #last = :outcome, #lastAt = :now, #firstAt = :now, #exp = :exp, #count = :one` +
+      `${record.orderToken ? ', #tokens = :token' : ''}${stale.length > 0 ? ` REMOVE ${stale.join(', ')}` : ''}`,
+    ConditionExpression: '#exp <= :nowSeconds',
+  };
+  // DynamoDB refuses a name or value the expressions do not use.
+  const usedIn = <V>(all: Record<string, V>, text: string): Record<string, V> =>
+    Object.fromEntries(Object.entries(all).filter(([placeholder]) => new RegExp(`${placeholder}(?![A-Za-z0-9_])`).test(text)));
+  const send = (change: { UpdateExpression: string; ConditionExpression: string }) =>
+    dynamoClient().send(
       new UpdateItemCommand({
         TableName: record.table,
         Key: { [PAYMENTS_TABLE_PARTITION_KEY]: { S: id } },
-        UpdateExpression:
-          `SET #reference = :reference${record.keyHash ? ', #key = :key' : ''}, #last = :outcome, #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now), #exp = :exp` +
-          `${record.orderToken ? ', #tokens = list_append(if_not_exists(#tokens, :empty), :token)' : ''} ADD #count :one`,
-        ExpressionAttributeNames: {
-          '#reference': 'reference',
-          ...(record.keyHash ? { '#key': 'key_hash' } : {}),
-          '#last': 'last_outcome',
-          '#lastAt': 'last_at',
-          '#firstAt': 'first_at',
-          '#exp': PAYMENTS_TABLE_TTL_ATTRIBUTE,
-          '#count': 'outcomes',
-          ...(record.orderToken ? { '#tokens': 'order_tokens' } : {}),
-        },
-        ExpressionAttributeValues: {
-          ':reference': { S: record.reference },
-          ...(record.keyHash ? { ':key': { S: record.keyHash } } : {}),
-          ':outcome': { S: record.outcome },
-          ':now': { S: now },
-          ':exp': { N: String(Math.floor(Date.now() / 1000) + RETENTION_SECONDS.paymentRecords) },
-          ':one': { N: '1' },
-          ...(record.orderToken ? { ':empty': { L: [] }, ':token': { L: [{ S: record.orderToken }] } } : {}),
-        },
+        ...change,
+        ExpressionAttributeNames: usedIn(names, `${change.UpdateExpression} ${change.ConditionExpression}`),
+        ExpressionAttributeValues: usedIn(values, `${change.UpdateExpression} ${change.ConditionExpression}`),
       }),
     );
+  try {
+    // Add; restart if it had expired; add once more only if another writer restarted it in between.
+    for (let round = 0; ; round += 1) {
+      try {
+        await send(round % 2 === 0 ? add : restart);
+        break;
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException') || round >= 2) throw error;
+      }
+    }
     logger.warn('uncertain outcome recorded', { function: record.functionName, reference: record.reference, outcome: record.outcome, order_token: record.orderToken });
   } catch (error) {
     logger.error('uncertain outcome not recorded', {

@@ -212,6 +212,22 @@ describe('1 CLP paid on a 50 000 CLP order, by every path that can mark an order
   });
 });
 
+describe('a signed SkipPay `paid` whose amount is there but unreadable is not taken as the order\'s amount', () => {
+  it.each([
+    { shape: 'envelope', total: 'abc', settled: undefined, status: 'pending' },
+    { shape: 'flat', total: '50.000', settled: undefined, status: 'pending' },
+    { shape: 'envelope', total: '-50000', settled: ORDER_AMOUNT, status: 'paid' },
+    { shape: 'flat', total: '5e4', settled: 1, status: 'needs_review' },
+  ] as const)('$shape with total_amount $total → pulled: SkipPay settled at $settled → $status', async ({ shape, total, settled, status }) => {
+    const hash = await createSkipPayOrder();
+    if (settled !== undefined) world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid', { amount: settled });
+    const before = pullsAtSandbox(hash);
+    expect((await deliver((shape === 'flat' ? flat : envelope)(hash, 'paid', total))).status).toBe(200);
+    expect(pullsAtSandbox(hash)).toBe(before + 1);
+    expect(await orderOf('skippay', hash)).toMatchObject({ status });
+  });
+});
+
 // ---- paid never reverts ----
 
 interface LateFailureCase {
@@ -325,6 +341,16 @@ describe('a result about attempt X never changes attempt Y', () => {
     expect((await invoke(notificationHandler, { body: { payment: jwt }, claims: null })).status).toBe(401);
     expect(await orderOf('etpay', first.merchantOrderId)).toMatchObject({ status: 'pending' });
     expect(await orderOf('etpay', second.merchantOrderId)).toMatchObject({ status: 'pending' });
+  });
+});
+
+describe('unsigned ETpay notifications naming a paid session', () => {
+  it('are acknowledged without asking ETpay again, however many arrive', async () => {
+    const { id, attempt } = await paidEtpay();
+    const before = pullsAtSandbox(attempt);
+    for (let i = 0; i < 5; i += 1) expect((await notifyUnsigned(attempt, 1)).status).toBe(200);
+    expect(pullsAtSandbox(attempt)).toBe(before);
+    expect(await orderOf('etpay', id)).toMatchObject({ status: 'paid' });
   });
 });
 

@@ -7,6 +7,7 @@ import type { CallBudget } from '../../providers/http-client.ts';
 import { isApiError, isUpstreamFailure } from '../../errors.ts';
 import { logger } from '../../observability/logger.ts';
 import { providerConnections, pullAndRecord, type PullSettings } from '../../reconcile/pull-attempt.ts';
+import { applySettledAttempt } from '../../state/attempt-results.ts';
 import { findAttempt, type OrderRecord } from '../../state/orders.ts';
 import { updateItem } from '../../state/table.ts';
 
@@ -40,7 +41,12 @@ export const refreshOrder = async (
   if (providerId === undefined) return false;
   if (!(await claimRefresh(table, order.id))) return false;
   const attempt = await findAttempt(table, order.provider, providerId);
-  if (attempt?.order !== order.id || attempt.status !== 'pending') return false;
+  if (attempt?.order !== order.id) return false;
+  // Final, its order still pending: the order write failed midway. Its own result again, no pull.
+  if (attempt.status !== 'pending') {
+    await applySettledAttempt(table, attempt, { deadline: budget.deadline });
+    return true;
+  }
   try {
     await pullAndRecord(table, attempt, providerConnections(settings, secrets), budget);
   } catch (error) {
