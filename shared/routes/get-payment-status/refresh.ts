@@ -11,7 +11,7 @@ import { applySettledAttempt } from '../../state/attempt-results.ts';
 import { findAttempt, type OrderRecord } from '../../state/orders.ts';
 import { updateItem } from '../../state/table.ts';
 
-const REFRESH_INTERVAL_MS = 30_000;
+export const REFRESH_INTERVAL_MS = 30_000;
 
 /** True for the one caller that may pull now; false while another pull of this order is younger than the interval. */
 const claimRefresh = (table: string, orderId: string, now = Date.now()): Promise<boolean> =>

@@ -21,7 +21,7 @@ import { pullAndRecord, providerConnections, type ProviderConnections } from '..
 
 const PROVIDERS: readonly PaymentProvider[] = ['etpay', 'skippay'];
 /** Attempts read from the index per Query. */
-const PAGE_SIZE = 25;
+export const PAGE_SIZE = 25;
 /** Pulls in flight at once per provider: gentle on the provider, quick enough for a backlog. */
 const CONCURRENCY = 5;
 
