@@ -183,14 +183,14 @@ describe('POST /v1/orders: SkipPay answered, and a conditional write refused our
     version: 1,
     expiration,
   });
-  const conditional: { name: string; keyed: boolean; expiration: number; status: number; code?: string }[] = [
+  const conditional: { name: string; keyed: boolean; expiration: number; status: number; code?: string; answer: string }[] = [
     // SkipPay handed out a hash another order's live attempt holds (a provider bug): never taken over.
-    { name: 'a live attempt of another order holds the hash, with Idempotency-Key', keyed: true, expiration: Math.floor(Date.now() / 1000) + 3_600, status: 500, code: 'INTERNAL_ERROR' },
-    { name: 'a live attempt of another order holds the hash, without a key', keyed: false, expiration: Math.floor(Date.now() / 1000) + 3_600, status: 500, code: 'INTERNAL_ERROR' },
+    { name: 'a live attempt of another order holds the hash, with Idempotency-Key', keyed: true, expiration: Math.floor(Date.now() / 1000) + 3_600, status: 500, code: 'INTERNAL_ERROR', answer: '500 INTERNAL_ERROR, recorded' },
+    { name: 'a live attempt of another order holds the hash, without a key', keyed: false, expiration: Math.floor(Date.now() / 1000) + 3_600, status: 500, code: 'INTERNAL_ERROR', answer: '500 INTERNAL_ERROR, recorded' },
     // Expired but not yet deleted by TTL: absent (item 2), so the order is recorded.
-    { name: 'an expired attempt TTL has not deleted holds the hash', keyed: true, expiration: Math.floor(Date.now() / 1000) - 60, status: 201 },
+    { name: 'an expired attempt TTL has not deleted holds the hash', keyed: true, expiration: Math.floor(Date.now() / 1000) - 60, status: 201, answer: '201, the order recorded' },
   ];
-  it.each(conditional)('$name → $status $code', async ({ keyed, expiration, status, code }) => {
+  it.each(conditional)('$name → $answer', async ({ keyed, expiration, status, code }) => {
     const hash = `ord_conditional_${(serial += 1)}`;
     await table.put(attemptOfAnotherOrder(hash, expiration));
     skippay.answer(json(201, { hash, status: 'pending' }));
