@@ -114,7 +114,8 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   },
   'receive-etpay-notification': {
     summary: 'ETpay\'s payment notification (called by ETpay)',
-    description: 'Verified like a confirmation and recorded once per payment token. Not for clinic frontends.',
+    description:
+      'ETpay\'s documented shape `{"payment": "<JWT>"}` is verified like a confirmation and recorded once per payment token. A body without that JWT is not believed: if it names a session this API opened (`session_token`, at the top or inside a `payment` object), that session\'s status is pulled from ETpay (`check_payment_status`) and recorded, and the delivery is acknowledged even when ETpay cannot be asked at that moment (reconcile-payments pulls it later); a body naming no known session is `401 INVALID_SIGNATURE`. Not for clinic frontends.',
     tag: 'ETpay',
     body: receiveEtpayNotificationBody,
     success: { ...receiveEtpayNotificationResponse, description: 'Acknowledged (repeats too).' },
@@ -124,7 +125,7 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   'receive-skippay-webhook': {
     summary: 'SkipPay\'s webhook (called by SkipPay)',
     description:
-      'Verified before parsing: `X-Gokeipay-Signature` (or the legacy `X-Skippay-Signature`) is `sha256=<hex HMAC-SHA256 of the raw body>`. Stored once; unknown event types are accepted. Not for clinic frontends.',
+      'Verified before parsing: `X-Gokeipay-Signature` (or the legacy `X-Skippay-Signature`) is `sha256=<hex HMAC-SHA256 of the raw body>`. Stored once; unknown event types are accepted. Skip documents the signature, not the body: an envelope `{"type"|"event", "data": {"hash"|"order_hash", "status"}}` and a flat `{"event"|"type", "hash"|"order_hash", "status"}` are read; an event about a known order without a readable status makes the API pull that order from SkipPay; an event naming no known order is stored and acknowledged all the same. Not for clinic frontends.',
     tag: 'Skip',
     rawBody: { type: 'object', description: 'A SkipPay event, e.g. `{"id", "type": "order.paid", "created_at", "data": {"hash", "status"}}`.' },
     headers: receiveSkipPayWebhookHeaders,
@@ -135,7 +136,7 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   'get-payment-status': {
     summary: 'The state of one of the caller\'s orders',
     description:
-      'Known from the order\'s creation on. `status` is `pending` (no final result yet), `paid` (a successful payment of exactly `amount`; never goes back), `failed` (the last attempt failed or was cancelled; a new one may follow) or `needs_review` (money moved, not the right amount). `provider_status` is the provider\'s own word. Another clinic\'s order is `404`, exactly like an unknown one. With `refresh=true`, a pending order\'s status is first pulled from its provider (at most once per order every 30 s; a provider fault still answers the stored state).',
+      'Known from the order\'s creation on. `status` is `pending` (no final result yet), `paid` (a successful payment of exactly `amount`; never goes back), `failed` (the last attempt failed or was cancelled; a new one may follow) or `needs_review` (money moved, not the right amount). `provider_status` is the provider\'s own word. Another clinic\'s order is `404`, exactly like an unknown one. With `refresh=true`, an unpaid order\'s newest attempt, while still open, is first pulled from its provider (at most once per order every 30 s; a provider fault still answers the stored state).',
     tag: 'Payment state',
     path: getPaymentStatusPath,
     query: getPaymentStatusQuery,

@@ -111,8 +111,8 @@ export const FUNCTIONS = {
     provider: 'etpay',
     settings: ['STAGE', 'PAYMENTS_TABLE'],
     // Reads the session; writes the result once (deleted again if the state update after it fails) and
-    // moves the attempt and its order (versioned rewrites).
-    table: ['GetItem', 'PutItem', 'DeleteItem'],
+    // moves the attempt and its order (versioned rewrites); clears the order's unpublished-event mark.
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     publishesEvents: true,
   },
   'receive-etpay-notification': {
@@ -121,7 +121,8 @@ export const FUNCTIONS = {
     // The ETpay secret and API only to pull a session's status when a delivery is not the signed JWT shape.
     secret: 'etpay',
     settings: ['STAGE', 'PAYMENTS_TABLE', 'ETPAY_API_URL', 'ETPAY_SECRET_ID', 'UPSTREAM_TIMEOUT_MS'],
-    table: ['GetItem', 'PutItem', 'DeleteItem'],
+    // The result once, the attempt and order (versioned rewrites), the order's unpublished-event mark.
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     publishesEvents: true,
     public: true,
   },
@@ -132,8 +133,8 @@ export const FUNCTIONS = {
     secret: 'skip',
     // SKIPPAY_API_URL: an event about a known order whose status cannot be read pulls the order.
     settings: ['STAGE', 'SKIP_SECRET_ID', 'PAYMENTS_TABLE', 'SKIPPAY_API_URL', 'UPSTREAM_TIMEOUT_MS'],
-    // The raw event once; then the attempt (read) and its order (versioned rewrites).
-    table: ['GetItem', 'PutItem', 'DeleteItem'],
+    // The raw event once; then the attempt (read) and its order (versioned rewrites, the unpublished-event mark).
+    table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     publishesEvents: true,
     public: true,
   },

@@ -178,8 +178,8 @@ export class PaymentsAlarms extends Construct {
         subject: provider,
         metric: custom(MetricName.EventPublishFailed),
         threshold: 1,
-        what: `A Payment Status Changed event about a ${provider} order could not be put on the bus clinic-payments-${stage} (the order's state itself was saved).`,
-        impact: "Patients' clinics miss a payment change in their own systems (HIS, ERP) until they read GET /v1/payments.",
+        what: `A Payment Status Changed event about a ${provider} order could not be put on the bus clinic-payments-${stage} (the order's state itself was saved; reconcile-payments puts the event again every few minutes until it is on the bus).`,
+        impact: "Patients' clinics learn of a payment change in their own systems (HIS, ERP) late, or, while it lasts, only from GET /v1/payments.",
         firstStep: "First: find 'payment event not published' in the function logs (its reason), check the bus and the function's events:PutEvents permission; tell affected clinics to reconcile with GET /v1/payments.",
       });
       this.add({

@@ -8,15 +8,30 @@
   const note = document.getElementById('reconcile-result');
   if (!list || !button || !note) return;
 
+  const M = window.DEMO_MESSAGES;
+  const empty = document.getElementById('payment-events-empty');
+  const clp = new Intl.NumberFormat('es-CL', { style: 'currency', currency: 'CLP' });
+  const time = new Intl.DateTimeFormat('es-CL', { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+  const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => String(values[key] ?? ''));
+
+  /** One event as the clinic's people would read it: time, provider, order id, status in Spanish, amount. */
+  const line = (event) => {
+    const { provider, id, status, amount } = event.detail ?? {};
+    const when = Number.isNaN(Date.parse(event.time)) ? String(event.time) : time.format(new Date(event.time));
+    const word = M?.orderStatuses?.[status] ?? String(status);
+    const money = Number.isInteger(amount) ? clp.format(amount) : '';
+    return `${when} · ${M?.eventProviders?.[provider] ?? provider} · ${id} → ${word}${money ? ` (${money})` : ''}`;
+  };
   const render = (events) => {
     list.replaceChildren(
       ...events.map((event) => {
         const item = document.createElement('li');
-        const { provider, id, status, amount } = event.detail ?? {};
-        item.textContent = `${event.time} · ${provider} ${id} → ${status} (${amount} CLP)`;
+        item.dataset.status = String(event.detail?.status ?? '');
+        item.textContent = line(event);
         return item;
       }),
     );
+    if (empty) empty.hidden = events.length > 0;
   };
   const poll = async () => {
     try {
@@ -28,15 +43,25 @@
   };
   button.addEventListener('click', async () => {
     button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
     try {
       const response = await fetch('/__reconcile', { method: 'POST' });
+      if (!response.ok) throw new Error(`reconcile answered ${response.status}`);
       const { summary } = await response.json();
-      note.textContent = `ETpay: ${summary.etpay.checked} consultados, ${summary.etpay.changed} cambiaron · Skip: ${summary.skippay.checked} consultados, ${summary.skippay.changed} cambiaron`;
+      note.textContent = fill(M.reconcileResult, {
+        etpayChecked: summary.etpay.checked,
+        etpayChanged: summary.etpay.changed,
+        skipChecked: summary.skippay.checked,
+        skipChanged: summary.skippay.changed,
+      });
+      note.dataset.failed = 'false';
       await poll();
     } catch {
-      note.textContent = 'No se pudo consultar a los proveedores.';
+      note.textContent = M.reconcileFailed;
+      note.dataset.failed = 'true';
     } finally {
       button.disabled = false;
+      button.removeAttribute('aria-busy');
     }
   });
   void poll();

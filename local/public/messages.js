@@ -86,6 +86,17 @@ window.DEMO_MESSAGES = Object.freeze({
     WIDGET_PAYMENT_SUCCESS: 'El pago con Skip se realizó',
     WIDGET_FORM_CLOSE: 'El paciente cerró el widget',
   },
+  // The order `status` values of the contract (shared/state/transitions.ts ORDER_STATUSES), as the payment
+  // events list shows them; a test keeps this list complete.
+  orderStatuses: {
+    pending: 'pendiente',
+    paid: 'pagado',
+    failed: 'fallido',
+    needs_review: 'en revisión (pagado con otro monto)',
+  },
+  eventProviders: { etpay: 'ETpay', skippay: 'Skip' },
+  reconcileResult: 'Consulta hecha. ETpay: {etpayChecked} consultados, {etpayChanged} cambiaron. Skip: {skipChecked} consultados, {skipChanged} cambiaron.',
+  reconcileFailed: 'No se pudo consultar a los proveedores. Revisa la consola de npm start.',
   steps: {
     order: 'No se pudo crear la orden en Skip',
     widget: 'No se pudo abrir el widget de Skip',

@@ -4,14 +4,16 @@
 // and, when the order's status changed, publishes the one `Payment Status Changed` event for it. Kept
 // apart from orders.ts so routes that only open or read orders do not bundle the EventBridge client.
 import { ApiError } from '../errors.ts';
-import { publishPaymentStatusChanged } from '../events/payment-events.ts';
+import type * as PaymentEvents from '../events/payment-events.ts';
+import type { PaymentStatusChangedDetail } from '../events/payment-events.ts';
 import { logger } from '../observability/logger.ts';
 import { MetricName } from '../observability/metric-names.ts';
 import { reportMetrics } from '../observability/request-log.ts';
 import { clearDue } from './due-attempts.ts';
-import { dueShard } from './keys.ts';
+import { REPUBLISH_AFTER_MS } from './due.ts';
+import { DUE_ATTEMPTS_INDEX, dueShard, UNPUBLISHED_EVENTS_SHARD } from './keys.ts';
 import { findAttempt, MAX_ROUNDS, updateOrder, type AttemptRecord, type OrderRecord } from './orders.ts';
-import { atVersion, getItem, putItem } from './table.ts';
+import { atVersion, getItem, putItem, updateItem } from './table.ts';
 import { nextAttempt, nextOrder, settledResultOf, type AttemptResult, type OrderChange, type OrderStatus } from './transitions.ts';
 
 export interface RecordedResult {
@@ -42,6 +44,11 @@ const withDueState = (item: Record<string, unknown>, attempt: AttemptRecord): Re
  * State first, then the event: the versioned order write lets exactly one result observe each status
  * change, so each change is published once (a failed publish is counted, never thrown).
  */
+// The publisher and its EventBridge client are imported by the first result that changes an order's status:
+// a replay, a pending answer or a result about an order already paid loads none of it.
+let events: Promise<typeof PaymentEvents> | undefined;
+const loadEvents = (): Promise<typeof PaymentEvents> => (events ??= import('../events/payment-events.ts'));
+
 export const recordAttemptResult = async (
   table: string,
   attempt: AttemptRecord,
@@ -62,12 +69,21 @@ export const recordAttemptResult = async (
     if (!reread || round >= MAX_ROUNDS) throw new ApiError('INTERNAL_ERROR', { reason: 'state: attempt kept changing while updated' });
     current = reread;
   }
-  const seen: { change: OrderChange; before?: OrderStatus } = { change: 'none' };
+  const seen: { change: OrderChange; before?: OrderStatus; publishBy?: string } = { change: 'none' };
   const order = await updateOrder(table, attempt.order, (existing) => {
-    const moved = nextOrder(existing, result);
+    // An order recorded before latest_attempt existed names none: its only attempt is its latest.
+    const fromLatest = existing.latest_attempt === undefined || existing.latest_attempt === attempt.provider_id;
+    const moved = nextOrder(existing, result, fromLatest);
     seen.change = moved.change;
     seen.before = existing.status;
-    return moved.change === 'none' && moved.order.provider_status === existing.provider_status ? undefined : { ...existing, ...moved.order };
+    seen.publishBy = undefined;
+    if (moved.change === 'none' && moved.order.provider_status === existing.provider_status) return undefined;
+    const next: OrderRecord = { ...existing, ...moved.order };
+    if (moved.order.status === existing.status) return next;
+    // The status changes: in the same write, the order enters the unpublished-events partition, so the
+    // change reaches the bus even if the publish below fails or never runs (reconcile-payments retries it).
+    seen.publishBy = new Date(Date.now() + REPUBLISH_AFTER_MS).toISOString();
+    return Object.assign(next, { [DUE_ATTEMPTS_INDEX.partitionKey]: UNPUBLISHED_EVENTS_SHARD, [DUE_ATTEMPTS_INDEX.sortKey]: seen.publishBy });
   });
   const { change } = seen;
   if (change === 'wrong_amount') {
@@ -78,18 +94,7 @@ export const recordAttemptResult = async (
     await leaveDueIndex(table, current);
     return { attempt: current, order, change };
   }
-  await publishPaymentStatusChanged(
-    {
-      provider: order.provider,
-      id: order.order_id,
-      owner: order.owner,
-      status: order.status,
-      paid: order.status === 'paid',
-      amount: order.amount,
-      updated_at: order.updated_at,
-    },
-    options.deadline === undefined ? {} : { deadline: options.deadline },
-  );
+  await publishOrderStatus(table, order, seen.publishBy, options.deadline);
   await leaveDueIndex(table, current);
   return { attempt: current, order, change, statusChangedFrom: seen.before };
 };
@@ -116,3 +121,48 @@ export const applySettledAttempt = (table: string, attempt: AttemptRecord, optio
   if (!result) throw new ApiError('INTERNAL_ERROR', { reason: 'state: a pending attempt has no settled result' });
   return recordAttemptResult(table, attempt, result, options);
 };
+
+/** The contract's event detail for the order as it is now. */
+export const statusChangedDetail = (order: OrderRecord): PaymentStatusChangedDetail => ({
+  provider: order.provider,
+  id: order.order_id,
+  owner: order.owner,
+  status: order.status,
+  paid: order.status === 'paid',
+  amount: order.amount,
+  updated_at: order.updated_at,
+});
+
+/**
+ * Publishes the order's current status and, once it is on the bus, takes the order out of the
+ * unpublished-events partition (only if no later change put it back in meanwhile: `publishBy` is that
+ * change's mark). Never throws: a failed publish stays marked for reconcile-payments; a mark that cannot be
+ * removed after a successful publish means one duplicate event later, never a lost one.
+ */
+export const publishOrderStatus = async (table: string, order: OrderRecord, publishBy: string | undefined, deadline?: number): Promise<boolean> => {
+  const { publishPaymentStatusChanged } = await loadEvents();
+  const published = await publishPaymentStatusChanged(statusChangedDetail(order), deadline === undefined ? {} : { deadline });
+  if (!published.published || publishBy === undefined) return published.published;
+  try {
+    await clearUnpublishedMark(table, order.id, publishBy);
+  } catch (error) {
+    logger.warn('payment event published, mark not cleared (published again later)', {
+      provider: order.provider,
+      ...(error instanceof Error ? { error_type: error.name } : {}),
+    });
+  }
+  return true;
+};
+
+/** Removes the order's unpublished-event mark if it is still `publishBy`; false when it was not. */
+export const clearUnpublishedMark = (table: string, orderId: string, publishBy: string): Promise<boolean> =>
+  updateItem(
+    table,
+    orderId,
+    { update: 'REMOVE #shard, #next', names: { '#shard': DUE_ATTEMPTS_INDEX.partitionKey, '#next': DUE_ATTEMPTS_INDEX.sortKey } },
+    {
+      expression: '#shard = :events AND #next = :mark',
+      names: { '#shard': DUE_ATTEMPTS_INDEX.partitionKey, '#next': DUE_ATTEMPTS_INDEX.sortKey },
+      values: { ':events': UNPUBLISHED_EVENTS_SHARD, ':mark': publishBy },
+    },
+  );

@@ -1,6 +1,6 @@
 // The due-attempts index in use (design in keys.ts, timing in due.ts): one page of attempts due for a status
 // pull, and moving an attempt's next check. Query only, on the index, never a scan.
-import { DUE_ATTEMPTS_INDEX, dueShard, PAYMENTS_TABLE_PARTITION_KEY, type PaymentProvider } from './keys.ts';
+import { DUE_ATTEMPTS_INDEX, dueShard, PAYMENTS_TABLE_PARTITION_KEY, UNPUBLISHED_EVENTS_SHARD, type PaymentProvider } from './keys.ts';
 import { DUE_ATTRIBUTE_NAMES, type DueAttributes } from './due.ts';
 import { queryItems, updateItem, type StateItem } from './table.ts';
 
@@ -12,18 +12,24 @@ export interface DuePage {
 }
 
 /** One page of the provider's attempts whose next check is at or before `now`. */
-export const dueAttemptsPage = async (
+export const dueAttemptsPage = (
   table: string,
   provider: PaymentProvider,
   now: Date,
   options: { limit: number; start?: StateItem | undefined },
-): Promise<DuePage> => {
+): Promise<DuePage> => duePage(table, dueShard(provider), now, options);
+
+/** One page of the orders whose status-change event is still unpublished, due to be put again by `now`. */
+export const unpublishedEventsPage = (table: string, now: Date, options: { limit: number; start?: StateItem | undefined }): Promise<DuePage> =>
+  duePage(table, UNPUBLISHED_EVENTS_SHARD, now, options);
+
+const duePage = async (table: string, shard: string, now: Date, options: { limit: number; start?: StateItem | undefined }): Promise<DuePage> => {
   const page = await queryItems({
     TableName: table,
     IndexName: DUE_ATTEMPTS_INDEX.name,
     KeyConditionExpression: '#shard = :shard AND #next <= :now',
     ExpressionAttributeNames: { '#shard': DUE_ATTEMPTS_INDEX.partitionKey, '#next': DUE_ATTEMPTS_INDEX.sortKey },
-    ExpressionAttributeValues: { ':shard': dueShard(provider), ':now': now.toISOString() },
+    ExpressionAttributeValues: { ':shard': shard, ':now': now.toISOString() },
     Limit: options.limit,
     ...(options.start ? { ExclusiveStartKey: options.start } : {}),
   });
@@ -56,4 +62,17 @@ export const clearDue = (table: string, id: string): Promise<boolean> =>
       names: Object.fromEntries(DUE_ATTRIBUTE_NAMES.map((name, index) => [`#d${index}`, name])),
     },
     stillDue,
+  );
+
+/** Moves an unpublished event's next try to `next`, if its mark is still `mark` (no newer change, not published). */
+export const rescheduleUnpublished = (table: string, id: string, mark: string, next: string): Promise<boolean> =>
+  updateItem(
+    table,
+    id,
+    { update: 'SET #next = :later', names: { '#next': DUE_ATTEMPTS_INDEX.sortKey }, values: { ':later': next } },
+    {
+      expression: '#shard = :events AND #next = :mark',
+      names: { '#shard': DUE_ATTEMPTS_INDEX.partitionKey, '#next': DUE_ATTEMPTS_INDEX.sortKey },
+      values: { ':events': UNPUBLISHED_EVENTS_SHARD, ':mark': mark },
+    },
   );

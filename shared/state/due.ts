@@ -15,6 +15,14 @@ export const MAX_CHECK_INTERVAL_MS = 60 * MINUTE;
  */
 export const PULL_EXPIRY_MS: Record<PaymentProvider, number> = { etpay: 24 * 60 * MINUTE, skippay: 45 * 24 * 60 * MINUTE };
 
+/**
+ * An order's status-change event is published right after the write; if it is still unpublished this long
+ * after (the publish failed, or the function died in between), reconcile-payments publishes it again, and
+ * again this long after each failure. Far longer than any function's run, so a publish in flight is never
+ * doubled by the sweep.
+ */
+export const REPUBLISH_AFTER_MS = 2 * MINUTE;
+
 /** The attributes that put an attempt in the index. */
 export interface DueAttributes {
   due_shard: string;
@@ -27,7 +35,7 @@ export const DUE_ATTRIBUTE_NAMES = ['due_shard', 'next_check_at', 'due_checks'] 
 /** The pause after `checks` pulls without a final answer: 2 min · 2^checks, capped. */
 export const backOffMs = (checks: number): number => Math.min(FIRST_CHECK_AFTER_MS * 2 ** Math.max(0, checks), MAX_CHECK_INTERVAL_MS);
 
-export const pullExpiryOf = (provider: PaymentProvider, createdAt: string): number => Date.parse(createdAt) + PULL_EXPIRY_MS[provider];
+const pullExpiryOf = (provider: PaymentProvider, createdAt: string): number => Date.parse(createdAt) + PULL_EXPIRY_MS[provider];
 
 /** A new attempt's first due time. */
 export const firstDue = (provider: PaymentProvider, createdAt: string): DueAttributes => ({

@@ -69,7 +69,7 @@ const causeChain = (error: unknown): unknown[] => {
   return chain;
 };
 
-export const idempotencyError = (error: unknown): unknown => {
+const idempotencyError = (error: unknown): unknown => {
   if (powertools === undefined) return error;
   const {
     IdempotencyAlreadyInProgressError,

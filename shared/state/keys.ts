@@ -25,13 +25,20 @@ export const ORDERS_BY_OWNER_INDEX = {
  */
 export const DUE_ATTEMPTS_INDEX = {
   name: 'due-attempts',
-  /** `S`: `due#etpay` | `due#skippay` (dueShard below). */
+  /** `S`: `due#etpay` | `due#skippay` (dueShard below) for attempts; `due#events` for orders (UNPUBLISHED_EVENTS_SHARD). */
   partitionKey: 'due_shard',
   /** `S`: ISO 8601 UTC with milliseconds, the next time the attempt's status should be pulled. */
   sortKey: 'next_check_at',
 } as const;
 
 export const dueShard = (provider: 'etpay' | 'skippay'): string => `due#${provider}`;
+
+/**
+ * The same index's third partition: orders whose latest status change may not be on the bus yet. The order
+ * write that changes the status puts the order here (next_check_at = when to publish again); a successful
+ * publish takes it out; reconcile-payments publishes again what is still here when due.
+ */
+export const UNPUBLISHED_EVENTS_SHARD = 'due#events';
 
 /** The TTL attribute, epoch seconds. Powertools Idempotency uses the same name by default. */
 export const PAYMENTS_TABLE_TTL_ATTRIBUTE = 'expiration';

@@ -83,9 +83,9 @@ export const putItem = async (table: string, item: StateItem, condition?: WriteC
 };
 
 /** Writes the item only if nothing live has that id: true when this call wrote it. */
-export const putItemOnce = (table: string, item: StateItem): Promise<boolean> => putItem(table, item, absent());
+const putItemOnce = (table: string, item: StateItem): Promise<boolean> => putItem(table, item, absent());
 
-export const deleteItem = async (table: string, id: string): Promise<void> => {
+const deleteItem = async (table: string, id: string): Promise<void> => {
   try {
     await documentClient().send(new DeleteCommand({ TableName: table, Key: { [KEY]: id } }));
   } catch (error) {

@@ -12,7 +12,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resetEventBridgeClient } from '#shared/events/payment-events.ts';
 import { DEPENDENCY_BUDGETS, FUNCTION_TIMEOUT_SECONDS } from '#shared/limits.ts';
-import { PAGE_SIZE } from '#shared/reconcile/reconcile-payments.ts';
+import { PAGE_SIZE } from '#shared/routes/reconcile-payments/reconcile-payments.ts';
 import { REFRESH_INTERVAL_MS } from '#shared/routes/get-payment-status/refresh.ts';
 import { FIRST_CHECK_AFTER_MS } from '#shared/state/due.ts';
 import { DUE_ATTEMPTS_INDEX } from '#shared/state/keys.ts';

@@ -5,10 +5,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScheduledEvent } from 'aws-lambda';
 import { handler as reconcileHandler } from '../../functions/reconcile-payments/handler.ts';
+import { handler as createSessionHandler } from '../../functions/create-etpay-session/handler.ts';
+import { handler as notificationHandler } from '../../functions/receive-etpay-notification/handler.ts';
 import { backOffMs, FIRST_CHECK_AFTER_MS, PULL_EXPIRY_MS } from '#shared/state/due.ts';
 import { DUE_ATTEMPTS_INDEX } from '#shared/state/keys.ts';
 import { captureOutput } from '../support/logs.ts';
-import { lambdaContext } from '../support/lambda.ts';
+import { invoke, lambdaContext } from '../support/lambda.ts';
 import { samplePatient } from '../support/fixtures.ts';
 import { usePaymentsWorld } from '../support/payments-world.ts';
 
@@ -139,6 +141,23 @@ describe('reconcile-payments: the providers’ word without any notification', (
     const attempt = await attemptOf('etpay', token);
     expect(attempt?.status).toBe('pending');
     expect(attempt?.due_shard).toBeUndefined();
+  });
+
+  it('an abandoned ETpay session of an order another session paid expires without paging (not a stuck payment)', async () => {
+    const { token: abandoned, merchantOrderId } = await openEtpaySession();
+    // The payer came back and opened a second session for the same order, and paid with it.
+    const second = await invoke(createSessionHandler, { body: { merchant_order_id: merchantOrderId, order_amount: 50000 } });
+    expect(second.status).toBe(201);
+    const paidWith = second.body.token as string;
+    world.sandbox.control.settle({ provider: 'etpay', session_token: paidWith }, 'paid');
+    expect((await invoke(notificationHandler, { body: { session_token: paidWith } })).status).toBe(200);
+    expect((await orderOf('etpay', merchantOrderId))?.status).toBe('paid');
+
+    await runAt(PULL_EXPIRY_MS.etpay + 1_000);
+    expect((await attemptOf('etpay', abandoned))?.due_shard).toBeUndefined();
+    const stuck = output.lines().filter((line) => line.includes('attempt still pending at its provider expiry') && line.includes(merchantOrderId));
+    expect(stuck).toEqual([]);
+    expect(output.lines().some((line) => line.includes('attempt expired unused, its order is paid') && line.includes(merchantOrderId))).toBe(true);
   });
 
   it('starts no pull when the Lambda has too little time left', async () => {

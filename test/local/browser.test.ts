@@ -219,12 +219,48 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
     await page.close();
   }, 60_000);
 
-  it('looks the same at phone and desktop widths (screenshots for review)', async () => {
-    for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
-      const page = await demoPage(viewport);
-      await page.screenshot({ path: `${RESULTS}local-demo-${name}.png`, fullPage: true });
-      await page.close();
-    }
+  it('payment events: a payment no notification told us of shows up, in Spanish, after "Consultar a los proveedores ahora" (phone)', async () => {
+    // Paid at the sandbox without any notification: only reconcile-payments (POST /__reconcile) can learn of it.
+    const opened = await fetch(`${server.origin}/demo-clinic/v1/etpay/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ merchant_order_id: 'EV-BROWSER-1', order_amount: 50_000 }),
+    });
+    expect(opened.status).toBe(201);
+    const { token } = (await opened.json()) as { token: string };
+    expect((await fetch(`${server.origin}/__sandbox/etpay/sessions/${token}/paid`, { method: 'POST' })).status).toBe(200);
+
+    const page = await demoPage(PHONE);
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    // The card's button is styled like the form's second action (not the browser's default button).
+    const looks = (selector: string) =>
+      page.$eval(selector, (element) => {
+        const style = getComputedStyle(element);
+        return { background: style.backgroundColor, color: style.color, border: style.borderTopColor, radius: style.borderTopLeftRadius, height: style.minHeight };
+      });
+    expect(await looks('#run-reconcile')).toEqual(await looks('#pay-etpay'));
+    expect(await page.getAttribute('#events', 'aria-labelledby')).toBe('events-title');
+
+    await page.click('#run-reconcile');
+    await page.waitForSelector('#reconcile-result:not(:empty)');
+    expect(await page.textContent('#reconcile-result')).toMatch(/^Consulta hecha\. ETpay: [1-9]\d* consultados, 1 cambiaron\./);
+    const item = page.locator('#payment-events li', { hasText: 'EV-BROWSER-1' });
+    await item.waitFor();
+    expect(await item.textContent()).toMatch(/^\d{2}:\d{2}:\d{2} · ETpay · EV-BROWSER-1 → pagado \(\$50\.000\)$/);
+    expect(await item.getAttribute('data-status')).toBe('paid');
+    expect(await page.isVisible('#payment-events-empty')).toBe(false);
+    expect(await overflow()).toBe(0);
+    await page.locator('#events').screenshot({ path: `${RESULTS}local-demo-phone-events.png` });
+    await page.close();
+  }, 60_000);
+
+  it.each([
+    { name: 'phone', viewport: PHONE },
+    { name: 'desktop', viewport: DESKTOP },
+  ])('renders at $name width (a screenshot for review)', async ({ name, viewport }) => {
+    const page = await demoPage(viewport);
+    await page.screenshot({ path: `${RESULTS}local-demo-${name}.png`, fullPage: true });
+    await page.close();
   }, 60_000);
 
   it('renders the API reference at /docs from local files (no network), every operation listed', async () => {

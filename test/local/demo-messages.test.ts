@@ -10,6 +10,7 @@ import { ROUTE_FUNCTION_NAMES, type RouteFunctionName } from '#shared/catalog.ts
 import { toDetails } from '#shared/http/validation.ts';
 import { assertReturnUrls } from '#shared/routes/create-etpay-session/return-urls.ts';
 import { ERROR_STATUS, type ApiError, type ErrorCode } from '#shared/errors.ts';
+import { ORDER_STATUSES } from '#shared/state/transitions.ts';
 import { buildOpenApiDocument } from '../../local/openapi.ts';
 import { OPERATIONS } from '../../local/openapi-operations.ts';
 import { documentOf, mutationsOf, valueOf } from './openapi-generators.ts';
@@ -80,5 +81,13 @@ describe('the demo page explains every error code in Spanish', () => {
   const errors = (sandbox.window.DEMO_MESSAGES as unknown as { errors: Record<string, string> }).errors;
   it.each((Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => ({ code })))('$code', ({ code }) => {
     expect(errors[code], `add ${code} to local/public/messages.js errors`).toMatch(/^[A-ZÁÉÍÓÚÑ{].*\.$/);
+  });
+});
+
+describe('the demo page names every order status of the contract in Spanish (payment events list)', () => {
+  const statuses = (sandbox.window.DEMO_MESSAGES as unknown as { orderStatuses: Record<string, string> }).orderStatuses;
+  it('has exactly the contract\'s statuses, each with its own word', () => {
+    expect(Object.keys(statuses).sort()).toEqual([...ORDER_STATUSES].sort());
+    expect(new Set(Object.values(statuses)).size).toBe(ORDER_STATUSES.length);
   });
 });

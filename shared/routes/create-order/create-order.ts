@@ -10,7 +10,7 @@ import { keyHashOf, recordOrderNotRecorded } from '../../state/uncertain-outcome
 import type { CreateOrderBody, CreateOrderHeaders, CreateOrderResult } from './schema.ts';
 
 /** Unique without coordination: a clinic that sends no reference still gets one it can reconcile. */
-export const generateReference = (): string => `CPA-${randomUUID().replaceAll('-', '').toUpperCase()}`;
+const generateReference = (): string => `CPA-${randomUUID().replaceAll('-', '').toUpperCase()}`;
 
 /**
  * The reference SkipPay gets: the body's; with an Idempotency-Key, one derived from the caller and the key,

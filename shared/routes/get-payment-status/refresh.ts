@@ -1,4 +1,5 @@
-// GET …?refresh=true: pull the provider first while the order is still pending, at most once per order every
+// GET …?refresh=true: pull the provider first while the order is unpaid and its newest attempt still
+// pending (a payer may retry after a failure), at most once per order every
 // REFRESH_INTERVAL_MS whoever asks (a busy frontend polling cannot hammer the provider). The claim is a
 // conditional write on the order's `last_refresh_at`, outside its versioned state.
 import type { SecretLoader } from '../../http/route.ts';
@@ -13,7 +14,7 @@ import { updateItem } from '../../state/table.ts';
 export const REFRESH_INTERVAL_MS = 30_000;
 
 /** True for the one caller that may pull now; false while another pull of this order is younger than the interval. */
-export const claimRefresh = (table: string, orderId: string, now = Date.now()): Promise<boolean> =>
+const claimRefresh = (table: string, orderId: string, now = Date.now()): Promise<boolean> =>
   updateItem(
     table,
     orderId,
@@ -25,7 +26,7 @@ export const claimRefresh = (table: string, orderId: string, now = Date.now()): 
     },
   );
 
-/** Pulls the order's newest attempt if allowed; true when it asked the provider. A provider fault is logged, not answered. */
+/** Pulls the order's newest attempt while it is pending and the order unpaid, if allowed; true when it asked the provider. A provider fault is logged, not answered. */
 export const refreshOrder = async (
   table: string,
   order: OrderRecord,
@@ -33,7 +34,8 @@ export const refreshOrder = async (
   secrets: SecretLoader,
   budget: CallBudget,
 ): Promise<boolean> => {
-  if (order.status !== 'pending') return false;
+  // Not paid yet: a `failed` or `needs_review` order may have a newer attempt still open (the payer retried).
+  if (order.status === 'paid') return false;
   // A SkipPay order is its own attempt; an ETpay order pulls the payer's latest session.
   const providerId = order.latest_attempt ?? (order.provider === 'skippay' ? order.order_id : undefined);
   if (providerId === undefined) return false;

@@ -49,6 +49,17 @@ describe('nextOrder', () => {
     expect(moved.change).toBe(change);
   });
 
+  it.each([
+    { name: 'pending, failure of an older attempt', from: 'pending', result: failure, to: 'pending', change: 'none' },
+    { name: 'failed, a not-final word of an older attempt', from: 'failed', result: pending, to: 'failed', change: 'none' },
+    { name: 'pending, success of the amount by an older attempt', from: 'pending', result: success(50_000), to: 'paid', change: 'paid' },
+    { name: 'pending, success of 1 CLP by an older attempt', from: 'pending', result: success(1), to: 'needs_review', change: 'wrong_amount' },
+  ] as const)('not the latest attempt: $name → $to (money that moved always counts)', ({ from, result, to, change }) => {
+    const moved = nextOrder(order(from), result, false);
+    expect(moved.order.status).toBe(to);
+    expect(moved.change).toBe(change);
+  });
+
   it('paid never goes back and is reached only by a success of exactly the amount', () => {
     const result = fc.record({
       outcome: fc.constantFrom('success', 'failure', 'pending'),

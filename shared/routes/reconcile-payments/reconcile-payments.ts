@@ -4,20 +4,21 @@
 // Both providers side by side: one failing never stops the other's checks. A page at a time, and no new
 // pull once the Lambda's remaining time could not hold one.
 import type { Context } from 'aws-lambda';
-import { FUNCTIONS } from '../catalog.ts';
-import { loadSettings } from '../config/settings.ts';
-import { isApiError } from '../errors.ts';
-import type { SecretLoader } from '../http/route.ts';
-import { FUNCTION_TIMEOUT_MARGIN_MS } from '../limits.ts';
-import { logger } from '../observability/logger.ts';
-import { MetricName } from '../observability/metric-names.ts';
-import { CONFIGURATION_ERROR_METRICS, publish, type MetricEntry } from '../observability/metrics.ts';
-import { applySettledAttempt } from '../state/attempt-results.ts';
-import { nextDue } from '../state/due.ts';
-import { clearDue, dueAttemptsPage, rescheduleAttempt } from '../state/due-attempts.ts';
-import { findAttempt } from '../state/orders.ts';
-import type { PaymentProvider } from '../state/keys.ts';
-import { pullAndRecord, providerConnections, type ProviderConnections } from './pull-attempt.ts';
+import { FUNCTIONS } from '../../catalog.ts';
+import { loadSettings } from '../../config/settings.ts';
+import { isApiError } from '../../errors.ts';
+import type { SecretLoader } from '../../http/route.ts';
+import { DEPENDENCY_BUDGETS, FUNCTION_TIMEOUT_MARGIN_MS } from '../../limits.ts';
+import { logger } from '../../observability/logger.ts';
+import { MetricName } from '../../observability/metric-names.ts';
+import { CONFIGURATION_ERROR_METRICS, publish, type MetricEntry } from '../../observability/metrics.ts';
+import { applySettledAttempt, publishOrderStatus } from '../../state/attempt-results.ts';
+import { nextDue, REPUBLISH_AFTER_MS } from '../../state/due.ts';
+import { clearDue, dueAttemptsPage, rescheduleAttempt, rescheduleUnpublished, unpublishedEventsPage } from '../../state/due-attempts.ts';
+import { findAttempt, parseOrder } from '../../state/orders.ts';
+import { getItem } from '../../state/table.ts';
+import { DUE_ATTEMPTS_INDEX, UNPUBLISHED_EVENTS_SHARD, type PaymentProvider } from '../../state/keys.ts';
+import { pullAndRecord, providerConnections, type ProviderConnections } from '../../reconcile/pull-attempt.ts';
 
 const PROVIDERS: readonly PaymentProvider[] = ['etpay', 'skippay'];
 /** Attempts read from the index per Query. */
@@ -85,10 +86,16 @@ const checkOne = async (run: Run, provider: PaymentProvider, id: string, tally: 
   if (final) return; // recordAttemptResult took the attempt out of the index.
   const due = nextDue(provider, attempt.created_at, checks, Date.now());
   if (due === 'expired') {
-    if (await clearDue(run.table, id)) {
-      tally.expired += 1;
-      logger.warn('reconcile: attempt still pending at its provider expiry', { provider, order_id: attempt.order_id });
+    // An abandoned attempt of an order another attempt paid (a payer who opened a second ETpay session) is
+    // not a stuck payment: nobody waits for it. Only an order still without its money pages.
+    const order = await getItem(run.table, attempt.order);
+    if (!(await clearDue(run.table, id))) return;
+    if (order?.status === 'paid') {
+      logger.info('reconcile: attempt expired unused, its order is paid', { provider, order_id: attempt.order_id });
+      return;
     }
+    tally.expired += 1;
+    logger.warn('reconcile: attempt still pending at its provider expiry', { provider, order_id: attempt.order_id });
     return;
   }
   await rescheduleAttempt(run.table, id, due);
@@ -134,6 +141,53 @@ const reconcileProvider = async (run: Run, provider: PaymentProvider): Promise<P
   return tally;
 };
 
+export interface EventsTally {
+  /** Status-change events found unpublished and put on the bus now. */
+  republished: number;
+  /** Still not published (EventPublishFailed counted them): tried again after REPUBLISH_AFTER_MS. */
+  failed: number;
+  outOfTime: boolean;
+}
+
+/** One order whose status-change event is still marked unpublished: publish its current status again. */
+const republishOne = async (run: Run, id: string, tally: EventsTally): Promise<void> => {
+  const item = await getItem(run.table, id);
+  const mark = item?.[DUE_ATTEMPTS_INDEX.sortKey];
+  // Published meanwhile (the mark is gone), or the order is gone (TTL): nothing to do.
+  if (!item || item[DUE_ATTEMPTS_INDEX.partitionKey] !== UNPUBLISHED_EVENTS_SHARD || typeof mark !== 'string') return;
+  if (await publishOrderStatus(run.table, parseOrder(item), mark, run.deadline)) {
+    tally.republished += 1;
+    logger.info('reconcile: unpublished payment event published', { provider: item.provider as string });
+    return;
+  }
+  tally.failed += 1;
+  await rescheduleUnpublished(run.table, id, mark, new Date(Date.now() + REPUBLISH_AFTER_MS).toISOString());
+};
+
+/** Orders whose last status change did not reach the bus (a failed publish, a function that died before it). */
+const republishEvents = async (run: Run): Promise<EventsTally> => {
+  const tally: EventsTally = { republished: 0, failed: 0, outOfTime: false };
+  // Only marks older than REPUBLISH_AFTER_MS are due: a publish in flight right now is never doubled.
+  const now = new Date();
+  let start: Record<string, unknown> | undefined;
+  do {
+    if (run.deadline - Date.now() < DEPENDENCY_BUDGETS.eventbridge.callTimeoutMs) {
+      tally.outOfTime = true;
+      break;
+    }
+    const page = await unpublishedEventsPage(run.table, now, { limit: PAGE_SIZE, start });
+    for (const id of page.ids) {
+      if (run.deadline - Date.now() < DEPENDENCY_BUDGETS.eventbridge.callTimeoutMs) {
+        tally.outOfTime = true;
+        return tally;
+      }
+      await republishOne(run, id, tally);
+    }
+    start = page.next;
+  } while (start);
+  return tally;
+};
+
 const tallyMetrics = (tally: ProviderTally): MetricEntry[] => [
   [MetricName.ReconcileChecked, 'Count', tally.checked],
   [MetricName.ReconcileChanged, 'Count', tally.changed],
@@ -141,7 +195,7 @@ const tallyMetrics = (tally: ProviderTally): MetricEntry[] => [
   [MetricName.ReconcileExpired, 'Count', tally.expired],
 ];
 
-export type ReconcileSummary = Record<PaymentProvider, ProviderTally>;
+export type ReconcileSummary = Record<PaymentProvider, ProviderTally> & { events: EventsTally };
 
 /** The scheduled run. Its event carries nothing we need: the index says what is due. */
 export const reconcilePayments = async (
@@ -164,8 +218,13 @@ export const reconcilePayments = async (
     deadline: Date.now() + context.getRemainingTimeInMillis() - FUNCTION_TIMEOUT_MARGIN_MS,
     dueBy: deps.dueBy,
   };
-  const settled = await Promise.allSettled(PROVIDERS.map((provider) => reconcileProvider(run, provider)));
+  const [events, ...settled] = await Promise.allSettled([republishEvents(run), ...PROVIDERS.map((provider) => reconcileProvider(run, provider))]);
   const summary = {} as ReconcileSummary;
+  if (events?.status === 'fulfilled') summary.events = events.value;
+  else {
+    summary.events = { republished: 0, failed: 0, outOfTime: false };
+    logger.error('reconcile: unpublished events sweep failed', { error_type: events?.reason instanceof Error ? events.reason.name : 'unknown' });
+  }
   PROVIDERS.forEach((provider, index) => {
     const outcome = settled[index];
     let tally: ProviderTally;
