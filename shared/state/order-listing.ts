@@ -3,9 +3,9 @@
 // partition (the owner) is always rebuilt from the caller, so no cursor can reach another owner's orders.
 import * as z from 'zod/mini';
 import { ApiError } from '../errors.ts';
-import { ORDERS_BY_OWNER_INDEX, ownerKey, PAYMENTS_TABLE_PARTITION_KEY, type PaymentProvider } from './keys.ts';
+import { ORDERS_BY_OWNER_INDEX, ownerKey, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, type PaymentProvider } from './keys.ts';
 import { parseOrder, type OrderRecord } from './orders.ts';
-import { queryItems, type StateItem } from './table.ts';
+import { nowSeconds, queryItems, type StateItem } from './table.ts';
 import type { OrderStatus } from './transitions.ts';
 
 export interface OrderQuery {
@@ -58,9 +58,10 @@ export const listOrders = async (table: string, query: OrderQuery): Promise<{ or
   const ownerPartition = ownerKey(query.owner);
   // [from, to) on millisecond ISO strings: BETWEEN is inclusive, so the upper bound is `to` less 1 ms.
   const upper = new Date(Date.parse(query.to) - 1).toISOString();
-  const filters: string[] = [];
-  const names: Record<string, string> = { '#owner': partitionKey, '#created': sortKey };
-  const values: Record<string, unknown> = { ':owner': ownerPartition, ':from': query.from, ':upper': upper };
+  // TTL deletion runs up to days late: an order past its expiry is gone here as it is for getItem.
+  const filters: string[] = ['(attribute_not_exists(#expiration) OR #expiration > :now)'];
+  const names: Record<string, string> = { '#owner': partitionKey, '#created': sortKey, '#expiration': PAYMENTS_TABLE_TTL_ATTRIBUTE };
+  const values: Record<string, unknown> = { ':owner': ownerPartition, ':from': query.from, ':upper': upper, ':now': nowSeconds() };
   if (query.provider) {
     filters.push('#provider = :provider');
     names['#provider'] = 'provider';
@@ -86,7 +87,7 @@ export const listOrders = async (table: string, query: OrderQuery): Promise<{ or
       TableName: table,
       IndexName: name,
       KeyConditionExpression: '#owner = :owner AND #created BETWEEN :from AND :upper',
-      ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+      FilterExpression: filters.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
       ScanIndexForward: false,

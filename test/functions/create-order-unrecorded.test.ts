@@ -24,7 +24,7 @@ import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 type OrdersModule = typeof Orders;
 /** What the table does from the moment create-order starts recording SkipPay's order. */
 type Fault = 'refused' | 'hung';
-const plan: { fault?: Fault; until?: 'order write settled' | 'end of request' } = {};
+const plan: { fault?: Fault; until?: 'order write settled' | 'end of request'; afterRecorded?: Fault } = {};
 let dynamo: TcpProxy;
 vi.mock('#shared/state/orders.ts', async (importOriginal) => {
   const original = await importOriginal<OrdersModule>();
@@ -38,6 +38,13 @@ vi.mock('#shared/state/orders.ts', async (importOriginal) => {
       } finally {
         if (plan.until === 'order write settled') dynamo.heal();
       }
+    },
+    // The order and its attempt recorded; the table fails for what follows (the key's answer).
+    addAttempt: async (...args: Parameters<typeof original.addAttempt>) => {
+      const attempt = await original.addAttempt(...args);
+      if (plan.afterRecorded === 'refused') dynamo.break();
+      if (plan.afterRecorded === 'hung') dynamo.hang();
+      return attempt;
     },
   };
 });
@@ -64,6 +71,7 @@ beforeEach(() => {
 afterEach(() => {
   plan.fault = undefined;
   plan.until = undefined;
+  plan.afterRecorded = undefined;
   dynamo.heal();
 });
 
@@ -175,14 +183,14 @@ describe('POST /v1/orders: SkipPay answered, and a conditional write refused our
     version: 1,
     expiration,
   });
-  const conditional: { name: string; keyed: boolean; expiration: number; status: number; code?: string }[] = [
+  const conditional: { name: string; keyed: boolean; expiration: number; status: number; code?: string; answer: string }[] = [
     // SkipPay handed out a hash another order's live attempt holds (a provider bug): never taken over.
-    { name: 'a live attempt of another order holds the hash, with Idempotency-Key', keyed: true, expiration: Math.floor(Date.now() / 1000) + 3_600, status: 500, code: 'INTERNAL_ERROR' },
-    { name: 'a live attempt of another order holds the hash, without a key', keyed: false, expiration: Math.floor(Date.now() / 1000) + 3_600, status: 500, code: 'INTERNAL_ERROR' },
+    { name: 'a live attempt of another order holds the hash, with Idempotency-Key', keyed: true, expiration: Math.floor(Date.now() / 1000) + 3_600, status: 500, code: 'INTERNAL_ERROR', answer: '500 INTERNAL_ERROR, recorded' },
+    { name: 'a live attempt of another order holds the hash, without a key', keyed: false, expiration: Math.floor(Date.now() / 1000) + 3_600, status: 500, code: 'INTERNAL_ERROR', answer: '500 INTERNAL_ERROR, recorded' },
     // Expired but not yet deleted by TTL: absent (item 2), so the order is recorded.
-    { name: 'an expired attempt TTL has not deleted holds the hash', keyed: true, expiration: Math.floor(Date.now() / 1000) - 60, status: 201 },
+    { name: 'an expired attempt TTL has not deleted holds the hash', keyed: true, expiration: Math.floor(Date.now() / 1000) - 60, status: 201, answer: '201, the order recorded' },
   ];
-  it.each(conditional)('$name → $status $code', async ({ keyed, expiration, status, code }) => {
+  it.each(conditional)('$name → $answer', async ({ keyed, expiration, status, code }) => {
     const hash = `ord_conditional_${(serial += 1)}`;
     await table.put(attemptOfAnotherOrder(hash, expiration));
     skippay.answer(json(201, { hash, status: 'pending' }));
@@ -201,5 +209,30 @@ describe('POST /v1/orders: SkipPay answered, and a conditional write refused our
     // One record, with the order token: not also counted again as a plain INTERNAL_ERROR by the key's wrapper.
     expect(record).toMatchObject({ reference, last_outcome: 'ORDER_NOT_RECORDED', order_tokens: [hash], outcomes: 1 });
     expect(parsedSince(mark).some((line) => 'DependencyUnavailable' in line)).toBe(false);
+  });
+});
+
+describe('POST /v1/orders: the order recorded, then the table failed storing the key\'s answer', () => {
+  const cases: { name: string; fault: Fault }[] = [
+    { name: 'table hung', fault: 'hung' },
+    { name: 'table refusing', fault: 'refused' },
+  ];
+  it.each(cases)('$name → 201 with the order within the budget, ANSWER_NOT_STORED logged with its token', async ({ fault }) => {
+    const hash = `ord_answer_unstored_${(serial += 1)}`;
+    skippay.answer(json(201, { hash, status: 'pending' }));
+    const key = `checkout-answer-${serial}`;
+    plan.afterRecorded = fault;
+    const mark = output.mark();
+    const started = performance.now();
+    const answer = await invoke(handler, { body: order, headers: { 'idempotency-key': key } });
+    const elapsed = performance.now() - started;
+    dynamo.heal();
+    const reference = keyedReference(OWNER, key);
+    expect(answer).toMatchObject({ status: 201, body: { order_token: hash, reference } });
+    // The key's answer, then the record of it: two DynamoDB calls, each within its budget.
+    expect(elapsed).toBeLessThan(2 * CALL_BUDGET_MS + 1_500);
+    expect(parsedSince(mark).find((line) => line.message === 'uncertain outcome not recorded')).toMatchObject({ reference, outcome: 'ANSWER_NOT_STORED', order_token: hash });
+    // The order itself is known: webhooks and pulls move it.
+    expect(await table.get(itemId.attempt('skippay', hash))).toMatchObject({ owner: OWNER, status: 'pending' });
   });
 });

@@ -143,6 +143,13 @@ describe('GET /v1/payments', () => {
     expect(res.body.error.details).toContainEqual({ path, message: expect.any(String) });
   });
 
+  it('an order past its expiry that TTL has not deleted yet is not listed (GET of it answers 404 too)', async () => {
+    await table.put({ ...order(CLINIC_A, 'etpay', 'A-expired', 5_000), expiration: Math.floor(Date.now() / 1000) - 60 });
+    await table.put(order(CLINIC_A, 'etpay', 'A-live', 5_001));
+    const res = await list({ from: at(4_999), to: at(5_010), limit: '100' });
+    expect(res.body.payments.map((p: { id: string }) => p.id)).toEqual(['A-live']);
+  });
+
   describe('a hostile or careless cursor → 400 on query.cursor, never a 500, never another owner\'s rows', () => {
     const own = (id: string, minutes: number) => encodeCursor({ id: itemId.order(ownerOfClaims(CLINIC_A), 'etpay', id), created_at: at(minutes) });
     const expectCursorRefused = (res: Answer) => {
