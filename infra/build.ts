@@ -12,7 +12,7 @@ import { FUNCTION_NAMES } from '../shared/catalog.ts';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The options every function's build shares (the benchmark's bare baselines keep a frozen copy of their own). */
-export const bundleOptions: BuildOptions = {
+const bundleOptions: BuildOptions = {
   bundle: true,
   minify: true,
   format: 'esm',

@@ -37,7 +37,7 @@ import { DUE_ATTEMPTS_INDEX } from '../shared/state/keys.ts';
 import { validateStageConfig } from './validate-config.ts';
 
 /** Where `npm run build` writes `<name>/index.mjs`. */
-export const DEFAULT_BUNDLE_DIR = fileURLToPath(new URL('../dist/functions', import.meta.url));
+const DEFAULT_BUNDLE_DIR = fileURLToPath(new URL('../dist/functions', import.meta.url));
 
 export interface PaymentsApiStackProps extends StackProps {
   config: StageConfig;
@@ -87,7 +87,7 @@ const settingValues = (config: StageConfig, resources: StageResources): Deployed
 };
 
 /** The stage's EventBridge bus for Payment Status Changed events (contract v1.1). */
-export const busName = (stage: string): string => `clinic-payments-${stage}`;
+const busName = (stage: string): string => `clinic-payments-${stage}`;
 
 /**
  * Exactly the settings the catalog lists for the function, minus optional ones the stage leaves unset, and

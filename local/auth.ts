@@ -10,7 +10,7 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify, SignJWT, type
 import { CLINIC_SCOPES, RESOURCE_SERVER } from '#shared/catalog.ts';
 import { ApiError } from '#shared/errors.ts';
 
-export const ALL_SCOPES = [`${RESOURCE_SERVER}/${CLINIC_SCOPES.write}`, `${RESOURCE_SERVER}/${CLINIC_SCOPES.read}`] as const;
+const ALL_SCOPES = [`${RESOURCE_SERVER}/${CLINIC_SCOPES.write}`, `${RESOURCE_SERVER}/${CLINIC_SCOPES.read}`] as const;
 
 /** The demo clinics (contract v1.1): fixed, loopback only, named in the banner. */
 export const DEMO_CLINICS = [

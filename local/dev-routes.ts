@@ -2,14 +2,14 @@
 // that origin (its CSP says `connect-src 'self'`): what the EventBridge stand-in received, and the
 // sandbox controls. Never part of a deployed stage: the stack knows nothing of them.
 import { getSecret } from '#shared/config/secrets.ts';
-import { reconcilePayments } from '#shared/reconcile/reconcile-payments.ts';
+import { reconcilePayments } from '#shared/routes/reconcile-payments/reconcile-payments.ts';
 import { lambdaContext } from './events.ts';
 import { runControl } from './sandbox/index.ts';
 import type { StandIns } from './stage.ts';
 
-export const EVENTS_PATH = '/__events';
-export const SANDBOX_CONTROL_PREFIX = '/__sandbox';
-export const RECONCILE_PATH = '/__reconcile';
+const EVENTS_PATH = '/__events';
+const SANDBOX_CONTROL_PREFIX = '/__sandbox';
+const RECONCILE_PATH = '/__reconcile';
 /** `POST /__reconcile` pulls what is due by this long from now: the demo need not wait out the 2-minute first check. */
 const DEMO_DUE_AHEAD_MS = 60 * 60_000;
 

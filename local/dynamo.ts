@@ -8,7 +8,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { paymentsTableDefinition } from '#shared/state/keys.ts';
 
 /** The local stage's table, named like the stages' (`clinic-payments-<stage>`). */
-export const LOCAL_PAYMENTS_TABLE = 'clinic-payments-local';
+const LOCAL_PAYMENTS_TABLE = 'clinic-payments-local';
 
 // dynalite ships CommonJS without types; this is the one call we make.
 type Dynalite = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number }) => Server;

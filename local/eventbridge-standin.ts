@@ -40,7 +40,7 @@ export interface EventBridgeStandInOptions {
 }
 
 const ACCOUNT_ID = '000000000000';
-export const MAX_KEPT_EVENTS = 500;
+const MAX_KEPT_EVENTS = 500;
 const MAX_ENTRIES = 10;
 /** PutEvents' own limit on one request. */
 const MAX_BODY_BYTES = 256 * 1024;

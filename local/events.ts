@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
  * The stages' function timeout (infra/config.ts FUNCTION_TIMEOUT_SECONDS), repeated here rather than
  * imported because that module loads the CDK; the handlers derive their provider deadlines from it.
  */
-export const LOCAL_FUNCTION_TIMEOUT_MS = 20_000;
+const LOCAL_FUNCTION_TIMEOUT_MS = 20_000;
 
 /** The request as read off the socket: lower-cased headers, raw body bytes. */
 export interface LocalRequest {

@@ -136,7 +136,7 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   'get-payment-status': {
     summary: 'The state of one of the caller\'s orders',
     description:
-      'Known from the order\'s creation on. `status` is `pending` (no final result yet), `paid` (a successful payment of exactly `amount`; never goes back), `failed` (the last attempt failed or was cancelled; a new one may follow) or `needs_review` (money moved, not the right amount). `provider_status` is the provider\'s own word. Another clinic\'s order is `404`, exactly like an unknown one. With `refresh=true`, a pending order\'s status is first pulled from its provider (at most once per order every 30 s; a provider fault still answers the stored state).',
+      'Known from the order\'s creation on. `status` is `pending` (no final result yet), `paid` (a successful payment of exactly `amount`; never goes back), `failed` (the last attempt failed or was cancelled; a new one may follow) or `needs_review` (money moved, not the right amount). `provider_status` is the provider\'s own word. Another clinic\'s order is `404`, exactly like an unknown one. With `refresh=true`, an unpaid order\'s newest attempt, while still open, is first pulled from its provider (at most once per order every 30 s; a provider fault still answers the stored state).',
     tag: 'Payment state',
     path: getPaymentStatusPath,
     query: getPaymentStatusQuery,

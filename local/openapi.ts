@@ -10,7 +10,7 @@ import { CLINIC_SCOPES, FUNCTIONS, requiredScope, RESOURCE_SERVER, type Function
 import { ERROR_STATUS, type ErrorCode } from '#shared/errors.ts';
 import { errorBody, FIELD_DOCS, OPERATIONS, type OperationDoc } from './openapi-operations.ts';
 
-export const OPENAPI_FILE = fileURLToPath(new URL('./openapi.json', import.meta.url));
+const OPENAPI_FILE = fileURLToPath(new URL('./openapi.json', import.meta.url));
 
 type Json = Record<string, unknown>;
 

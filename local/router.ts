@@ -94,7 +94,7 @@ export const matchRoute = (routes: readonly LocalRoute[], method: string, pathna
 
 export type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
-export const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url));
+const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url));
 
 /** The same module the build bundles for Lambda: functions/<name>/handler.ts, its `handler` export. */
 export const loadHandler = async (functionName: string): Promise<LambdaHandler> => {

@@ -21,7 +21,8 @@ import { docsFile, isDocsPath } from './docs-page.ts';
 import { headersOf, httpApiEvent, lambdaContext, toHttpAnswer, writeAnswer, type LocalRequest } from './events.ts';
 import { openApiText } from './openapi.ts';
 import { compileRoutes, loadHandler, matchRoute, type LambdaHandler, type LocalRoute } from './router.ts';
-import { applyEnvironment, closeStandIns, connectSkipPayWebhook, LOCAL_EVENT_BUS, localStageEnvironment, startStandIns, type StandIns } from './stage.ts';
+import { applyEnvironment } from './environment.ts';
+import { closeStandIns, connectSkipPayWebhook, LOCAL_EVENT_BUS, localStageEnvironment, startStandIns, type StandIns } from './stage.ts';
 import { listen } from './listen.ts';
 
 export interface LocalServerOptions {
@@ -47,7 +48,7 @@ export interface LocalServer {
  * server got for clinica-demo-a with its client credentials. The browser never sees a client secret, nor
  * the token: it is the server-side shape a clinic should copy (README, Authenticating).
  */
-export const DEMO_CLINIC_PREFIX = '/demo-clinic';
+const DEMO_CLINIC_PREFIX = '/demo-clinic';
 const DEMO_CLINIC = DEMO_CLINICS[0];
 
 /** Lambda's invocation payload limit: anything larger never reaches a function. */

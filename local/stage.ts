@@ -84,16 +84,3 @@ export const connectSkipPayWebhook = (sandbox: Sandbox, apiOrigin: string): void
   const url = routeUrl(apiOrigin, 'receive-skippay-webhook');
   sandbox.setSkippayWebhook({ url, secret: SANDBOX_SKIP_SECRET.SKIPPAY_WEBHOOK_SECRET });
 };
-
-/** Sets the variables (undefined unsets) and returns how to put the previous values back. */
-export const applyEnvironment = (env: Record<string, string | undefined>): (() => void) => {
-  const previous = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  const set = (values: Record<string, string | undefined>): void => {
-    for (const [name, value] of Object.entries(values)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  };
-  set(env);
-  return () => set(previous);
-};

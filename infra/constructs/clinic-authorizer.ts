@@ -109,6 +109,11 @@ export class ClinicAuthorizer extends Construct {
               },
               supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
             });
+      if (client.kind === 'server') {
+        // CDK leaves ExplicitAuthFlows unset for `authFlows: {}`, and Cognito then allows user SRP and
+        // custom-auth sign-in through the machine client: a server client admits no person at all.
+        (created.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = ['ALLOW_REFRESH_TOKEN_AUTH'];
+      }
       created.node.addDependency(server);
       (this.appClients as Record<string, cognito.UserPoolClient>)[client.name] = created;
       return created;

@@ -79,7 +79,7 @@ const faultBody = z.strictObject({ fault: z.enum(FAULT_VALUES as [FaultValue, ..
 const CONTROL_PATH = /^\/(etpay\/sessions|skippay\/orders)\/([\w-]{1,256})\/(paid|failed|pull-fault)$/;
 
 /** Parses a control path (relative to its prefix); undefined when it is not one. */
-export function controlRequest(path: string): { ref: SandboxPaymentRef; action: 'paid' | 'failed' | 'pull-fault' } | undefined {
+function controlRequest(path: string): { ref: SandboxPaymentRef; action: 'paid' | 'failed' | 'pull-fault' } | undefined {
   const match = CONTROL_PATH.exec(path);
   if (match === null) return undefined;
   const [, kind, id = '', action] = match;

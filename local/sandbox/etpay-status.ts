@@ -3,7 +3,7 @@
 // ones included (fake), so a test can see the backend drop them.
 import { z } from 'zod';
 import type { EtpaySession, Exchange } from './http.ts';
-import { issuesOf, randomId, readJsonBody, sameSecret, sendError, sendJson } from './http.ts';
+import { randomId, readJsonBody, sameSecret, sendError, sendJson, validRequest } from './http.ts';
 import { answerFault, findFault } from './faults.ts';
 import { ETPAY_SANDBOX_MERCHANT_API_TOKEN, ETPAY_SANDBOX_MERCHANT_CODE } from './credentials.ts';
 
@@ -73,11 +73,7 @@ export function checkPaymentStatus(ex: Exchange): void {
     sendError(ex.res, 401, 'unauthorized', 'Invalid merchant_api_token');
     return;
   }
-  const result = statusRequest.safeParse(parsed.value);
-  if (!result.success) {
-    sendError(ex.res, 400, 'invalid_request', 'The status request is not valid', issuesOf(result.error));
-    return;
-  }
+  if (validRequest(ex, statusRequest, parsed.value, 'The status request is not valid') === undefined) return;
   // A session without a payment yet (or an unknown one) is not in the answer: an empty array.
   sendJson(ex.res, 200, matches.flatMap((session) => (session.payment === undefined ? [] : [paymentOf(session, session.payment)])));
 }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
 import type { EtpaySession, Exchange } from './http.ts';
-import { deliverWebhook, etpayRut, issuesOf, randomId, readJsonBody, sameSecret, sendError, sendJson } from './http.ts';
+import { deliverWebhook, etpayRut, randomId, readJsonBody, sameSecret, sendError, sendJson, validRequest } from './http.ts';
 import { answerFault, findFault } from './faults.ts';
 import { ETPAY_SANDBOX_MERCHANT_API_TOKEN, ETPAY_SANDBOX_MERCHANT_CODE } from './credentials.ts';
 import { renderEtpayMessage, renderPaymentPage, termsPdf } from './etpay-page.ts';
@@ -88,12 +88,8 @@ function initializeSession(ex: Exchange): void {
     sendError(ex.res, 401, 'unauthorized', 'Invalid merchant_code or merchant_api_token');
     return;
   }
-  const result = initRequest.safeParse(parsed.value);
-  if (!result.success) {
-    sendError(ex.res, 400, 'invalid_request', 'The session request is not valid', issuesOf(result.error));
-    return;
-  }
-  const body = result.data;
+  const body = validRequest(ex, initRequest, parsed.value, 'The session request is not valid');
+  if (body === undefined) return;
   const session: EtpaySession = {
     token: randomId(24),
     signatureToken: randomBytes(32).toString('hex'),
@@ -117,7 +113,7 @@ function initializeSession(ex: Exchange): void {
 }
 
 /** HS256 with the UTF-8 bytes of the session's signature_token (the hex string as given, not decoded). */
-export async function signPaymentResult(session: EtpaySession, status: 'success' | 'cancelled'): Promise<string> {
+async function signPaymentResult(session: EtpaySession, status: 'success' | 'cancelled'): Promise<string> {
   return new SignJWT({
     session_token: session.token,
     merchant_order_id: session.merchantOrderId,

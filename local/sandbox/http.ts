@@ -179,6 +179,14 @@ export function issuesOf(error: z.ZodError): Issue[] {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
 }
 
+/** `value` as `schema` reads it; otherwise answers 400 invalid_request listing every issue, and gives undefined. */
+export function validRequest<S extends z.ZodType>(ex: Exchange, schema: S, value: unknown, message: string): z.output<S> | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  sendError(ex.res, 400, 'invalid_request', message, issuesOf(result.error));
+  return undefined;
+}
+
 export type ParsedBody = { ok: true; value: unknown } | { ok: false };
 
 /** Provider APIs take JSON only: a wrong content type or unparsable body is answered here. */

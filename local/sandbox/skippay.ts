@@ -2,7 +2,7 @@
 // order read `GET /orders/{hash}` (the status pull).
 import { z } from 'zod';
 import type { Exchange } from './http.ts';
-import { e164ChileanPhone, issuesOf, randomId, readJsonBody, sendError, sendJson, skipRut } from './http.ts';
+import { e164ChileanPhone, randomId, readJsonBody, sendError, sendJson, skipRut, validRequest } from './http.ts';
 import { answerFault, findFault } from './faults.ts';
 
 const orderRequest = z.object({
@@ -77,13 +77,10 @@ function createOrder(ex: Exchange): void {
     sendError(ex.res, 401, 'unauthorized', 'Missing or invalid client secret (this environment accepts st_test_ only)');
     return;
   }
-  const result = orderRequest.safeParse(parsed.value);
-  if (!result.success) {
-    sendError(ex.res, 400, 'invalid_request', 'The order is not valid', issuesOf(result.error));
-    return;
-  }
+  const order = validRequest(ex, orderRequest, parsed.value, 'The order is not valid');
+  if (order === undefined) return;
   const hash = `ord_${randomId()}`;
-  const { reference, total_amount } = result.data;
+  const { reference, total_amount } = order;
   ex.state.orders.set(hash, { hash, reference, totalAmount: total_amount, status: 'pending' });
   sendJson(ex.res, 201, { hash, reference, status: 'pending', total_amount });
 }

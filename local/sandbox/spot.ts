@@ -2,7 +2,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Exchange, SandboxState, SkipPayOrder, WebhookDelivery } from './http.ts';
-import { deliverWebhook, e164ChileanPhone, issuesOf, randomId, readJsonBody, sendError, sendJson, skipRut } from './http.ts';
+import { deliverWebhook, e164ChileanPhone, randomId, readJsonBody, sendError, sendJson, skipRut, validRequest } from './http.ts';
 import { answerFault, findFault } from './faults.ts';
 import { renderWidgetError, renderWidgetPage } from './spot-page.ts';
 
@@ -54,13 +54,10 @@ function mintWidgetToken(ex: Exchange): void {
     sendError(ex.res, 401, 'unauthorized', 'Missing or invalid public_key (this environment accepts pk_test_ only)');
     return;
   }
-  const result = widgetRequest.safeParse(parsed.value);
-  if (!result.success) {
-    sendError(ex.res, 400, 'invalid_request', 'The widget request is not valid', issuesOf(result.error));
-    return;
-  }
+  const widget = validRequest(ex, widgetRequest, parsed.value, 'The widget request is not valid');
+  if (widget === undefined) return;
   const widgetToken = randomUUID();
-  const { rut, user_data, order_token } = result.data;
+  const { rut, user_data, order_token } = widget;
   ex.state.widgets.set(widgetToken, { widgetToken, publicKey, orderToken: order_token, rut, userData: user_data });
   // Like Skip's own answer, the URL carries widget_token and public_key but not order_token: adding it is the integrator's job.
   const url = new URL(`${ex.state.spotWidgetUrl}/`);
@@ -114,12 +111,9 @@ function serveWidget(ex: Exchange): void {
 async function simulatePayment(ex: Exchange): Promise<void> {
   const parsed = readJsonBody(ex);
   if (!parsed.ok) return;
-  const result = payRequest.safeParse(parsed.value);
-  if (!result.success) {
-    sendError(ex.res, 400, 'invalid_request', 'widget_token and order_token are required', issuesOf(result.error));
-    return;
-  }
-  const { widget_token, order_token } = result.data;
+  const pay = validRequest(ex, payRequest, parsed.value, 'widget_token and order_token are required');
+  if (pay === undefined) return;
+  const { widget_token, order_token } = pay;
   const widget = ex.state.widgets.get(widget_token);
   if (widget === undefined || (widget.orderToken !== undefined && widget.orderToken !== order_token)) {
     sendError(ex.res, 404, 'not_found', 'Unknown widget session for this order');

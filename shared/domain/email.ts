@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 // RFC 5321's limit on a forward path; providers reject longer addresses anyway.
-export const EMAIL_MAX_LENGTH = 254;
+const EMAIL_MAX_LENGTH = 254;
 
 /** A trimmed address of at most 254 characters that passes zod's email check. Case is kept as given. */
 export const emailSchema = z.pipe(

@@ -16,7 +16,7 @@ const FORBIDDEN_CLASS = '\\u0000-\\u001F\\u007F-\\u009F\\u2028\\u2029\\u061C\\u2
  * character, starting and ending with a non-space. It counts code points as sent; the server counts after NFC,
  * which differs only for decomposed text (the description says so).
  */
-export const safeTextPattern = (min: number, max: number): string => {
+const safeTextPattern = (min: number, max: number): string => {
   const edge = `[^\\s${FORBIDDEN_CLASS}]`;
   const inner = `[^${FORBIDDEN_CLASS}]`;
   const core = max === 1 ? edge : min <= 1 ? `${edge}(?:${inner}{0,${max - 2}}${edge})?` : `${edge}${inner}{${min - 2},${max - 2}}${edge}`;
@@ -63,7 +63,7 @@ const VISIBLE = /[\p{L}\p{N}\p{S}]/u;
  * Whether a person could read the text as a name: at least one character that draws something other
  * than a blank. A name made only of invisible, format, private-use or filler characters is none.
  */
-export const hasVisibleCharacter = (text: string): boolean => VISIBLE.test(text.replace(BLANK_LETTERS, ''));
+const hasVisibleCharacter = (text: string): boolean => VISIBLE.test(text.replace(BLANK_LETTERS, ''));
 
 /**
  * A first name or surname: 1 to 100 characters after trimming, no control characters, and something

@@ -11,13 +11,13 @@ import { logger } from '../observability/logger.ts';
 import { emfFields, EVENT_PUBLISH_FAILED_METRICS } from '../observability/metrics.ts';
 
 export const PAYMENT_EVENT_SOURCE = 'clinic-payments';
-export const PAYMENT_STATUS_CHANGED = 'Payment Status Changed';
+const PAYMENT_STATUS_CHANGED = 'Payment Status Changed';
 
 /**
  * The contract's detail, exactly: ids, owner (the clinic application, never a person's data), our status
  * and amount. Strict, so nothing else (a RUT, an email, a raw provider body) can ride along.
  */
-export const paymentStatusChangedDetail = z
+const paymentStatusChangedDetail = z
   .strictObject({
     provider: z.enum(['etpay', 'skippay']),
     /** merchant_order_id (ETpay) or order_token (SkipPay): the id GET /v1/payments/{provider}/{id} takes. */

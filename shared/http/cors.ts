@@ -11,5 +11,3 @@ export const CORS_RULE = {
   exposeHeaders: ['x-request-id'],
   maxAgeSeconds: 60 * 60,
 } as const;
-
-export type CorsMethod = (typeof CORS_RULE.allowMethods)[number];

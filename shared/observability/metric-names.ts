@@ -36,9 +36,6 @@ export const MetricName = {
   UnrecognizedEvent: 'UnrecognizedEvent',
 } as const;
 
-/** Metrics of a dependency (DependencyUnavailable, SecretServedStale): service, stage, dependency. */
-export const DEPENDENCY_METRICS = [MetricName.DependencyUnavailable, MetricName.SecretServedStale] as const;
-
 /**
  * Every provider metric is emitted with exactly the dimensions (service, stage, provider); every
  * dependency metric with (service, stage, dependency).

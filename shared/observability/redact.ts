@@ -15,7 +15,7 @@ const PERSON_NAME = 'name';
 const IDENTIFIER_KEYS = new Set(['request_id', 'function_request_id', 'xray_trace_id', 'trace_id', 'order_token', 'function_arn']);
 const IDENTIFIER_SHAPE = /^[A-Za-z0-9._:/=+-]{1,256}$/;
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 const HEX = '[0-9a-fA-F]';
 // Kept: matched first, so no sensitive alternative can start inside one.

@@ -13,7 +13,7 @@ import { endpoint } from './urls.ts';
  * client id, order creation the client secret. The secret is what a merchant server holds; one place to
  * change it.
  */
-export const skipPayOrderReadHeaders = (connection: SkipPayConnection): Record<string, string> => ({
+const skipPayOrderReadHeaders = (connection: SkipPayConnection): Record<string, string> => ({
   authorization: `Bearer ${connection.clientSecret}`,
 });
 

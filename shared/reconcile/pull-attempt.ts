@@ -52,7 +52,7 @@ const OUTCOME = { paid: 'success', failed: 'failure', pending: 'pending' } as co
  * The pulled word as a result for the state. A `paid` without a readable amount is recorded with amount 0,
  * which never equals an order's amount: money moved, amount unknown, so `needs_review` (fail closed).
  */
-export const resultOfPull = (status: ProviderPaymentStatus): AttemptResult | undefined => {
+const resultOfPull = (status: ProviderPaymentStatus): AttemptResult | undefined => {
   // A not-final answer without even a word (ETpay: no payment yet) teaches nothing: nothing to record.
   if (status.outcome === 'pending' && status.provider_status === undefined) return undefined;
   return {

@@ -4,15 +4,16 @@
 // and, when the order's status changed, publishes the one `Payment Status Changed` event for it. Kept
 // apart from orders.ts so routes that only open or read orders do not bundle the EventBridge client.
 import { ApiError } from '../errors.ts';
-import { publishPaymentStatusChanged, type PaymentStatusChangedDetail } from '../events/payment-events.ts';
+import type * as PaymentEvents from '../events/payment-events.ts';
 import { logger } from '../observability/logger.ts';
 import { MetricName } from '../observability/metric-names.ts';
 import { reportMetrics } from '../observability/request-log.ts';
-import { DUE_ATTRIBUTE_NAMES, REPUBLISH_AFTER_MS } from './due.ts';
-import { DUE_ATTEMPTS_INDEX, UNPUBLISHED_EVENTS_SHARD } from './keys.ts';
+import { REPUBLISH_AFTER_MS } from './due.ts';
+import { clearDue } from './due-attempts.ts';
+import { DUE_ATTEMPTS_INDEX, dueShard, UNPUBLISHED_EVENTS_SHARD } from './keys.ts';
 import { findAttempt, MAX_ROUNDS, updateOrder, type AttemptRecord, type OrderRecord } from './orders.ts';
 import { atVersion, getItem, putItem, updateItem } from './table.ts';
-import { nextAttempt, nextOrder, type AttemptResult, type OrderChange, type OrderStatus } from './transitions.ts';
+import { nextAttempt, nextOrder, settledResultOf, type AttemptResult, type OrderChange, type OrderStatus } from './transitions.ts';
 
 export interface RecordedResult {
   attempt: AttemptRecord;
@@ -27,13 +28,13 @@ export interface RecordOptions {
   deadline?: number;
 }
 
-/** The attempt item as written: a final attempt leaves the due-attempts index. */
-const withDueState = (item: Record<string, unknown>, attempt: AttemptRecord): Record<string, unknown> => {
-  if (attempt.status === 'pending') return item;
-  const rest = { ...item };
-  for (const name of DUE_ATTRIBUTE_NAMES) delete rest[name];
-  return rest;
-};
+/**
+ * The attempt item as written. A final attempt stays in the due-attempts index, due at once, until its order
+ * has been moved too (then clearDue): should the order write fail (our table, midway), the next sweep or
+ * refresh finds the final attempt still due and applies its result to the order again (applySettledAttempt).
+ */
+const withDueState = (item: Record<string, unknown>, attempt: AttemptRecord): Record<string, unknown> =>
+  attempt.status === 'pending' ? item : { ...item, due_shard: dueShard(attempt.provider), next_check_at: new Date().toISOString() };
 
 /**
  * Records one result: its attempt first, then the order it belongs to, each by the rules in
@@ -42,6 +43,11 @@ const withDueState = (item: Record<string, unknown>, attempt: AttemptRecord): Re
  * State first, then the event: the versioned order write lets exactly one result observe each status
  * change, so each change is published once (a failed publish is counted, never thrown).
  */
+// The publisher and its EventBridge client are imported by the first result that changes an order's status:
+// a replay, a pending answer or a result about an order already paid loads none of it.
+let events: Promise<typeof PaymentEvents> | undefined;
+const loadEvents = (): Promise<typeof PaymentEvents> => (events ??= import('../events/payment-events.ts'));
+
 export const recordAttemptResult = async (
   table: string,
   attempt: AttemptRecord,
@@ -64,7 +70,9 @@ export const recordAttemptResult = async (
   }
   const seen: { change: OrderChange; before?: OrderStatus; publishBy?: string } = { change: 'none' };
   const order = await updateOrder(table, attempt.order, (existing) => {
-    const moved = nextOrder(existing, result);
+    // An order recorded before latest_attempt existed names none: its only attempt is its latest.
+    const fromLatest = existing.latest_attempt === undefined || existing.latest_attempt === attempt.provider_id;
+    const moved = nextOrder(existing, result, fromLatest);
     seen.change = moved.change;
     seen.before = existing.status;
     seen.publishBy = undefined;
@@ -81,13 +89,17 @@ export const recordAttemptResult = async (
     reportMetrics(attempt.provider, [[MetricName.PaymentNeedsReview, 'Count', 1]]);
     logger.warn('payment of another amount: order needs review', { provider: attempt.provider, order_id: attempt.order_id });
   }
-  if (!order || seen.before === undefined || seen.before === order.status) return { attempt: current, order, change };
+  if (!order || seen.before === undefined || seen.before === order.status) {
+    await leaveDueIndex(table, current);
+    return { attempt: current, order, change };
+  }
   await publishOrderStatus(table, order, seen.publishBy, options.deadline);
+  await leaveDueIndex(table, current);
   return { attempt: current, order, change, statusChangedFrom: seen.before };
 };
 
 /** The contract's event detail for the order as it is now. */
-export const statusChangedDetail = (order: OrderRecord): PaymentStatusChangedDetail => ({
+export const statusChangedDetail = (order: OrderRecord): PaymentEvents.PaymentStatusChangedDetail => ({
   provider: order.provider,
   id: order.order_id,
   owner: order.owner,
@@ -104,6 +116,7 @@ export const statusChangedDetail = (order: OrderRecord): PaymentStatusChangedDet
  * removed after a successful publish means one duplicate event later, never a lost one.
  */
 export const publishOrderStatus = async (table: string, order: OrderRecord, publishBy: string | undefined, deadline?: number): Promise<boolean> => {
+  const { publishPaymentStatusChanged } = await loadEvents();
   const published = await publishPaymentStatusChanged(statusChangedDetail(order), deadline === undefined ? {} : { deadline });
   if (!published.published || publishBy === undefined) return published.published;
   try {
@@ -129,3 +142,26 @@ export const clearUnpublishedMark = (table: string, orderId: string, publishBy: 
       values: { ':events': UNPUBLISHED_EVENTS_SHARD, ':mark': publishBy },
     },
   );
+
+/**
+ * A final attempt leaves the due index once its order is moved (and the event published). Best effort: if
+ * this fails, the attempt is merely applied again by the next sweep, which changes nothing and publishes nothing.
+ */
+const leaveDueIndex = async (table: string, attempt: AttemptRecord): Promise<void> => {
+  if (attempt.status === 'pending') return;
+  try {
+    await clearDue(table, attempt.id);
+  } catch (error) {
+    logger.warn('final attempt left in the due index', { provider: attempt.provider, error_type: error instanceof Error ? error.name : 'unknown' });
+  }
+};
+
+/**
+ * Applies a final attempt's own recorded result to its order again: for an attempt still in the due index
+ * although final (its order write failed midway). Idempotent under the rules; no provider call.
+ */
+export const applySettledAttempt = (table: string, attempt: AttemptRecord, options: RecordOptions = {}): Promise<RecordedResult> => {
+  const result = settledResultOf(attempt);
+  if (!result) throw new ApiError('INTERNAL_ERROR', { reason: 'state: a pending attempt has no settled result' });
+  return recordAttemptResult(table, attempt, result, options);
+};

@@ -35,7 +35,7 @@ export const DUE_ATTRIBUTE_NAMES = ['due_shard', 'next_check_at', 'due_checks'] 
 /** The pause after `checks` pulls without a final answer: 2 min · 2^checks, capped. */
 export const backOffMs = (checks: number): number => Math.min(FIRST_CHECK_AFTER_MS * 2 ** Math.max(0, checks), MAX_CHECK_INTERVAL_MS);
 
-export const pullExpiryOf = (provider: PaymentProvider, createdAt: string): number => Date.parse(createdAt) + PULL_EXPIRY_MS[provider];
+const pullExpiryOf = (provider: PaymentProvider, createdAt: string): number => Date.parse(createdAt) + PULL_EXPIRY_MS[provider];
 
 /** A new attempt's first due time. */
 export const firstDue = (provider: PaymentProvider, createdAt: string): DueAttributes => ({

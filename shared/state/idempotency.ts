@@ -10,7 +10,9 @@
 //   (the body's, or one derived from the caller and the key), and an uncertain outcome (timeout, reset,
 //   5xx: the provider may have acted) is recorded under that reference (uncertain-outcomes.ts);
 // - when the call succeeded but its answer could not be stored, the caller still gets the answer (the
-//   provider acted: a 5xx would invite a retry that acts again), and that is recorded the same way.
+//   provider acted: a 5xx would invite a retry that acts again), and that is recorded the same way;
+// - when the call itself recorded its outcome (create-order: SkipPay's order created, our order write failed,
+//   ORDER_NOT_RECORDED), its error is not recorded a second time here.
 // Its errors become contract codes here and nowhere else (the edge's toApiError sees ApiErrors only).
 // Powertools and its DynamoDB persistence layer are imported on the first keyed request only
 // (idempotency-layer.ts); the persistence layer sends through client.ts's one client (deadline, 503 classification).
@@ -67,7 +69,7 @@ const causeChain = (error: unknown): unknown[] => {
   return chain;
 };
 
-export const idempotencyError = (error: unknown): unknown => {
+const idempotencyError = (error: unknown): unknown => {
   if (powertools === undefined) return error;
   const {
     IdempotencyAlreadyInProgressError,

@@ -91,7 +91,8 @@ export const itemId = {
   skippayEvent: (eventId: string): string => `skippay-event#${eventId}`,
   /**
    * A keyed request whose outcome at the provider is unknown (timeout, reset, 5xx) or whose answer could not
-   * be stored: `uncertain#create-order#<reference>`, for reconciliation to tell duplicates apart.
+   * be stored, and any request whose provider order our state could not record (keyed or not):
+   * `uncertain#create-order#<reference>`, for reconciliation to tell duplicates apart.
    */
   uncertainOutcome: (functionName: string, reference: string): string => `uncertain#${functionName}#${reference}`,
 };

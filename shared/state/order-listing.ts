@@ -28,8 +28,12 @@ const cursorShape = z.strictObject({ id: z.string().check(z.minLength(1), z.maxL
 export const encodeCursor = (key: { id: string; created_at: string }): string =>
   Buffer.from(JSON.stringify({ id: key.id, created_at: key.created_at })).toString('base64url');
 
-/** The cursor's key, or VALIDATION_ERROR: a cursor is only ever one this route handed out. */
-export const decodeCursor = (cursor: string, owner: string): { id: string; created_at: string } => {
+/**
+ * The cursor's key, or VALIDATION_ERROR: a cursor is only ever one this route handed out to this owner, for
+ * a range it lies in. DynamoDB refuses a start key outside the query's bounds (ValidationException), so a
+ * cursor reused with another `from`/`to`, or edited, is refused here as the caller's error, never a 500.
+ */
+export const decodeCursor = (cursor: string, owner: string, range: { from: string; upper: string }): { id: string; created_at: string } => {
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -37,10 +41,14 @@ export const decodeCursor = (cursor: string, owner: string): { id: string; creat
     json = undefined;
   }
   const parsed = cursorShape.safeParse(json);
+  const refused = (message: string) =>
+    new ApiError('VALIDATION_ERROR', { details: [{ path: 'query.cursor', message }] });
   // An order id starts with the owner's key; anything else was not handed to this caller.
-  if (!parsed.success || !parsed.data.id.startsWith(`order#${ownerKey(owner)}#`)) {
-    throw new ApiError('VALIDATION_ERROR', { details: [{ path: 'query.cursor', message: 'is not a cursor this API handed out' }] });
-  }
+  if (!parsed.success || !parsed.data.id.startsWith(`order#${ownerKey(owner)}#`)) throw refused('is not a cursor this API handed out');
+  const { created_at: createdAt } = parsed.data;
+  // Sort keys are toISOString() text: only that exact form compares as time, and only inside [from, to).
+  const canonical = new Date(createdAt).toISOString() === createdAt;
+  if (!canonical || createdAt < range.from || createdAt > range.upper) throw refused('belongs to another from/to range: keep the same query while paging');
   return parsed.data;
 };
 
@@ -63,7 +71,7 @@ export const listOrders = async (table: string, query: OrderQuery): Promise<{ or
     names['#status'] = 'status';
     values[':status'] = query.status;
   }
-  const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.owner);
+  const start = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.owner, { from: query.from, upper });
   let exclusiveStart: StateItem | undefined = start && {
     [PAYMENTS_TABLE_PARTITION_KEY]: start.id,
     [partitionKey]: ownerPartition,

@@ -130,10 +130,11 @@ export const openOrder = async (
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
     // owner_key puts the order in the listing index; orders outlive their attempts for reconciliation.
     const item = { ...record, owner_key: ownerKey(order.owner), expiration: expiresIn(RETENTION_SECONDS.paymentRecords) };
+    // atVersion(0): nothing live under the id; an expired order TTL has not deleted yet is replaced.
     if (await putItem(table, item, atVersion(0))) return { order: record, created: true };
     const existing = await getOrder(table, order.owner, order.provider, order.id);
     if (existing) return { order: existing, created: false };
-    // Present for the condition but expired on read: replace it under its version next round.
+    // Live for the condition, gone when read (it expired in between): the next round replaces it.
   }
   throw new ApiError('INTERNAL_ERROR', { reason: 'state: order kept changing while opened' });
 };

@@ -83,9 +83,9 @@ export const putItem = async (table: string, item: StateItem, condition?: WriteC
 };
 
 /** Writes the item only if nothing live has that id: true when this call wrote it. */
-export const putItemOnce = (table: string, item: StateItem): Promise<boolean> => putItem(table, item, absent());
+const putItemOnce = (table: string, item: StateItem): Promise<boolean> => putItem(table, item, absent());
 
-export const deleteItem = async (table: string, id: string): Promise<void> => {
+const deleteItem = async (table: string, id: string): Promise<void> => {
   try {
     await documentClient().send(new DeleteCommand({ TableName: table, Key: { [KEY]: id } }));
   } catch (error) {
@@ -109,11 +109,12 @@ export const recordOnce = async (table: string, record: StateItem & { id: string
   return true;
 };
 
-/** The item's `version` is still `expected` (0: no item yet): optimistic concurrency for read-modify-write. */
+/**
+ * The item's `version` is still `expected` (0: no live item yet, so an expired one TTL has not deleted is
+ * replaced): optimistic concurrency for read-modify-write.
+ */
 export const atVersion = (expected: number): WriteCondition =>
-  expected === 0
-    ? { expression: 'attribute_not_exists(#id)', names: { '#id': KEY } }
-    : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': expected } };
+  expected === 0 ? absent() : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': expected } };
 
 /**
  * Updates a few attributes in place (`update` is an UpdateExpression) when the condition holds: true when

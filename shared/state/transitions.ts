@@ -68,6 +68,19 @@ export const nextAttempt = (attempt: AttemptState, result: AttemptResult): Attem
   };
 };
 
+/**
+ * The result a final attempt already holds (its status, the provider's word, what moved), to apply to its order
+ * again; undefined while pending. A success without a recorded amount is 0: never the order's (fail closed).
+ */
+export const settledResultOf = (attempt: AttemptState): AttemptResult | undefined => {
+  if (attempt.status === 'pending') return undefined;
+  return {
+    outcome: attempt.status === 'succeeded' ? 'success' : 'failure',
+    providerStatus: attempt.provider_status ?? attempt.status,
+    amount: attempt.status === 'succeeded' ? (attempt.paid_amount ?? 0) : 0,
+  };
+};
+
 /** Why the order moved the way it did: `wrong_amount` is what the NeedsReview metric counts. */
 export type OrderChange = 'none' | 'paid' | 'wrong_amount' | 'failed' | 'pending';
 
@@ -78,9 +91,11 @@ export type OrderChange = 'none' | 'paid' | 'wrong_amount' | 'failed' | 'pending
  *   the wrong-amount attempt stays recorded and was counted when it happened);
  * - a success of another amount makes it `needs_review`: money moved, not the right amount;
  * - `needs_review` is not undone by a failure or a pending word about another attempt;
+ * - a failure or a not-final word moves the order only when it is about the order's latest attempt: the
+ *   late failure of a session the payer abandoned never makes `failed` an order whose newer session is live;
  * - otherwise a failure makes it `failed` (a new attempt may follow) and a not-final word `pending`.
  */
-export const nextOrder = (order: OrderState, result: AttemptResult): { order: OrderState; change: OrderChange } => {
+export const nextOrder = (order: OrderState, result: AttemptResult, fromLatestAttempt = true): { order: OrderState; change: OrderChange } => {
   if (order.status === 'paid') return { order, change: 'none' };
   if (result.outcome === 'success') {
     if (result.amount === order.amount) {
@@ -91,7 +106,7 @@ export const nextOrder = (order: OrderState, result: AttemptResult): { order: Or
       change: order.status === 'needs_review' ? 'none' : 'wrong_amount',
     };
   }
-  if (order.status === 'needs_review') return { order, change: 'none' };
+  if (order.status === 'needs_review' || !fromLatestAttempt) return { order, change: 'none' };
   const status: OrderStatus = result.outcome === 'failure' ? 'failed' : 'pending';
   const changed = status !== order.status || result.providerStatus !== order.provider_status;
   return { order: { ...order, status, provider_status: result.providerStatus }, change: changed ? status : 'none' };

@@ -17,23 +17,33 @@ import { itemId, PAYMENTS_TABLE_PARTITION_KEY, PAYMENTS_TABLE_TTL_ATTRIBUTE, RET
  */
 const UNCERTAIN: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_BAD_RESPONSE', 'INTERNAL_ERROR']);
 
-/** The outcome to record for an error the keyed call ended in, or undefined when it is certain. */
+/** Errors whose outcome the call itself already recorded (ORDER_NOT_RECORDED): not recorded again. */
+const alreadyRecorded = new WeakSet<object>();
+
+/** The outcome to record for an error the keyed call ended in, or undefined when it is certain or recorded. */
 export const uncertainOutcomeOf = (error: unknown): ErrorCode | undefined => {
+  if (typeof error === 'object' && error !== null && alreadyRecorded.has(error)) return undefined;
   const code = isApiError(error) ? error.code : 'INTERNAL_ERROR';
   return UNCERTAIN.has(code) ? code : undefined;
 };
 
-/** The answer was produced (the provider acted) but could not be stored under its key. */
+/** The answer was produced (the provider acted, and our order is recorded) but could not be stored under its key. */
 export const ANSWER_NOT_STORED = 'ANSWER_NOT_STORED';
+
+/**
+ * The provider acted (its answer names what it created) but our own record of it (the order, its attempt)
+ * failed: the caller got an error, so the provider holds an order this API does not know.
+ */
+export const ORDER_NOT_RECORDED = 'ORDER_NOT_RECORDED';
 
 export interface UncertainOutcome {
   table: string;
   functionName: string;
   reference: string;
-  /** Identifies the key without storing it: sha256 of caller and key. */
-  keyHash: string;
-  outcome: ErrorCode | typeof ANSWER_NOT_STORED;
-  /** What the provider answered, when the answer exists (ANSWER_NOT_STORED). */
+  /** Identifies the key without storing it: sha256 of caller and key. Absent for a request without a key. */
+  keyHash?: string | undefined;
+  outcome: ErrorCode | typeof ANSWER_NOT_STORED | typeof ORDER_NOT_RECORDED;
+  /** What the provider answered, when the answer exists (ANSWER_NOT_STORED, ORDER_NOT_RECORDED). */
   orderToken?: string | undefined;
 }
 
@@ -45,36 +55,69 @@ export const keyHashOf = (caller: string, key: string): string => createHash('sh
  */
 export const recordUncertainOutcome = async (record: UncertainOutcome): Promise<void> => {
   const now = new Date().toISOString();
+  const nowSeconds = Math.floor(Date.now() / 1000);
   const id = itemId.uncertainOutcome(record.functionName, record.reference);
-  try {
-    await dynamoClient().send(
+  const names = {
+    '#id': PAYMENTS_TABLE_PARTITION_KEY,
+    '#reference': 'reference',
+    '#key': 'key_hash',
+    '#last': 'last_outcome',
+    '#lastAt': 'last_at',
+    '#firstAt': 'first_at',
+    '#exp': PAYMENTS_TABLE_TTL_ATTRIBUTE,
+    '#count': 'outcomes',
+    '#tokens': 'order_tokens',
+  };
+  const values = {
+    ':reference': { S: record.reference },
+    ':key': { S: record.keyHash ?? '' },
+    ':outcome': { S: record.outcome },
+    ':now': { S: now },
+    ':exp': { N: String(nowSeconds + RETENTION_SECONDS.paymentRecords) },
+    ':nowSeconds': { N: String(nowSeconds) },
+    ':one': { N: '1' },
+    ':empty': { L: [] },
+    ':token': { L: record.orderToken ? [{ S: record.orderToken }] : [] },
+  };
+  const keyed = record.keyHash ? ', #key = :key' : '';
+  const tokens = record.orderToken ? ', #tokens = list_append(if_not_exists(#tokens, :empty), :token)' : '';
+  // What a restarted record must not keep from the expired one: another key's hash, old order tokens.
+  const stale = [...(record.keyHash ? [] : ['#key']), ...(record.orderToken ? [] : ['#tokens'])];
+  // A live record (or none) gains this outcome; one past its expiry that TTL has not deleted yet (up to days
+  // late) is started afresh instead, so no old order token is resurrected under the reference.
+  const add = {
+    UpdateExpression: `SET #reference = :reference${keyed}, #last = :outcome, #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now), #exp = :exp${tokens} ADD #count :one`,
+    ConditionExpression: 'attribute_not_exists(#id) OR #exp > :nowSeconds',
+  };
+  const restart = {
+    UpdateExpression:
+      `SET #reference = :reference${keyed}, #last = :outcome, #lastAt = :now, #firstAt = :now, #exp = :exp, #count = :one` +
+      `${record.orderToken ? ', #tokens = :token' : ''}${stale.length > 0 ? ` REMOVE ${stale.join(', ')}` : ''}`,
+    ConditionExpression: '#exp <= :nowSeconds',
+  };
+  // DynamoDB refuses a name or value the expressions do not use.
+  const usedIn = <V>(all: Record<string, V>, text: string): Record<string, V> =>
+    Object.fromEntries(Object.entries(all).filter(([placeholder]) => new RegExp(`${placeholder}(?![A-Za-z0-9_])`).test(text)));
+  const send = (change: { UpdateExpression: string; ConditionExpression: string }) =>
+    dynamoClient().send(
       new UpdateItemCommand({
         TableName: record.table,
         Key: { [PAYMENTS_TABLE_PARTITION_KEY]: { S: id } },
-        UpdateExpression:
-          'SET #reference = :reference, #key = :key, #last = :outcome, #lastAt = :now, #firstAt = if_not_exists(#firstAt, :now), #exp = :exp' +
-          `${record.orderToken ? ', #tokens = list_append(if_not_exists(#tokens, :empty), :token)' : ''} ADD #count :one`,
-        ExpressionAttributeNames: {
-          '#reference': 'reference',
-          '#key': 'key_hash',
-          '#last': 'last_outcome',
-          '#lastAt': 'last_at',
-          '#firstAt': 'first_at',
-          '#exp': PAYMENTS_TABLE_TTL_ATTRIBUTE,
-          '#count': 'outcomes',
-          ...(record.orderToken ? { '#tokens': 'order_tokens' } : {}),
-        },
-        ExpressionAttributeValues: {
-          ':reference': { S: record.reference },
-          ':key': { S: record.keyHash },
-          ':outcome': { S: record.outcome },
-          ':now': { S: now },
-          ':exp': { N: String(Math.floor(Date.now() / 1000) + RETENTION_SECONDS.paymentRecords) },
-          ':one': { N: '1' },
-          ...(record.orderToken ? { ':empty': { L: [] }, ':token': { L: [{ S: record.orderToken }] } } : {}),
-        },
+        ...change,
+        ExpressionAttributeNames: usedIn(names, `${change.UpdateExpression} ${change.ConditionExpression}`),
+        ExpressionAttributeValues: usedIn(values, `${change.UpdateExpression} ${change.ConditionExpression}`),
       }),
     );
+  try {
+    // Add; restart if it had expired; add once more only if another writer restarted it in between.
+    for (let round = 0; ; round += 1) {
+      try {
+        await send(round % 2 === 0 ? add : restart);
+        break;
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException') || round >= 2) throw error;
+      }
+    }
     logger.warn('uncertain outcome recorded', { function: record.functionName, reference: record.reference, outcome: record.outcome, order_token: record.orderToken });
   } catch (error) {
     logger.error('uncertain outcome not recorded', {
@@ -86,4 +129,19 @@ export const recordUncertainOutcome = async (record: UncertainOutcome): Promise<
       error_name: error instanceof Error ? error.name : typeof error,
     });
   }
+};
+
+/**
+ * The provider created an order (`orderToken`) that our state could not record: records ORDER_NOT_RECORDED
+ * under the request's reference (or logs it, table down), and returns `error` marked so that the
+ * Idempotency-Key wrapper does not record the same failure again as a plain error. For every request, with a
+ * key or without.
+ */
+export const recordOrderNotRecorded = async (
+  error: unknown,
+  record: Omit<UncertainOutcome, 'outcome' | 'orderToken'> & { orderToken: string },
+): Promise<unknown> => {
+  await recordUncertainOutcome({ ...record, outcome: ORDER_NOT_RECORDED });
+  if (typeof error === 'object' && error !== null) alreadyRecorded.add(error);
+  return error;
 };

@@ -1,11 +1,12 @@
 // What each function is asked in the benchmark: realistic, valid requests, the state the payments table
 // holds for them, and the answer its provider gives when the benchmark answers in-process (pure overhead).
-// A function without an entry here, or without a bare baseline in bare/<name>.ts, is reported as n/a.
+// A function without an entry here, or without a bare baseline in bare/<name>.ts, is reported as n/a, and so
+// is a scheduled one (NOT_MEASURED).
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { SANDBOX_SKIP_SECRET, signSkipPayWebhook, type Sandbox } from '../../local/sandbox/index.ts';
 import type { TableAction } from '../../shared/catalog.ts';
-import { itemId, RETENTION_SECONDS } from '../../shared/state/keys.ts';
+import { itemId, ownerKey, RETENTION_SECONDS } from '../../shared/state/keys.ts';
 import { signResult } from '../support/etpay-jwt.ts';
 import { CLINIC_A, ownerOfClaims } from '../support/lambda.ts';
 
@@ -19,6 +20,8 @@ export interface Request {
   /** API Gateway's `METHOD /path` of the route; `POST /` if not given. */
   routeKey?: string;
   pathParameters?: Record<string, string>;
+  /** API Gateway's `queryStringParameters` (and the raw query string built from them). */
+  query?: Record<string, string>;
 }
 
 export interface Workload extends Request {
@@ -38,8 +41,8 @@ export interface Workload extends Request {
   provider?: (sandbox: Sandbox) => { status: number; body: unknown };
   /** Items the payments table holds before the function runs (e.g. the session a result names), as DynamoDB stores them. */
   items?: Record<string, AttributeValue>[];
-  /** The in-process run's DynamoDB answer per operation, where `{}` is not the valid one (e.g. GetItem's item). */
-  dynamo?: Partial<Record<TableAction, unknown>>;
+  /** The in-process run's DynamoDB answer per operation, where `{}` is not the valid one (e.g. GetItem's item, a Query's page). */
+  dynamo?: Partial<Record<TableAction | 'Query', unknown>>;
 }
 
 const patient = {
@@ -112,6 +115,44 @@ const etpayOrderState: Record<string, AttributeValue> = {
   expiration: { N: String(nowSeconds + RETENTION_SECONDS.paymentRecords) },
 };
 
+/**
+ * A clinic's day of orders for GET /v1/payments: 25 orders of the bench's owner (both providers, each
+ * status), created one minute apart inside a fixed window two days ago, so that no order another workload
+ * writes (created now) falls in the listed range and the page is the same whichever functions ran before.
+ */
+const LIST_FROM = new Date(Math.floor((Date.now() - 2 * 86_400_000) / 86_400_000) * 86_400_000);
+const listedOrders: Record<string, AttributeValue>[] = Array.from({ length: 25 }, (_, i) => {
+  const provider = i % 3 === 0 ? 'skippay' : 'etpay';
+  const orderId = provider === 'skippay' ? `ord_benchList${String(i).padStart(4, '0')}` : `OC-2024-LIST-${String(i).padStart(4, '0')}`;
+  const status = (['paid', 'pending', 'failed', 'needs_review'] as const)[i % 4] ?? 'paid';
+  const created = new Date(LIST_FROM.getTime() + 3_600_000 + i * 60_000).toISOString();
+  return {
+    id: { S: itemId.order(BENCH_OWNER, provider, orderId) },
+    owner: { S: BENCH_OWNER },
+    owner_key: { S: ownerKey(BENCH_OWNER) },
+    provider: { S: provider },
+    order_id: { S: orderId },
+    amount: { N: String(10_000 + i * 1_000) },
+    status: { S: status },
+    ...(status === 'pending' ? {} : { provider_status: { S: status === 'paid' ? 'success' : 'error' } }),
+    attempts: { N: '1' },
+    latest_attempt: { S: `bench_attempt_${i}` },
+    version: { N: '2' },
+    created_at: { S: created },
+    updated_at: { S: created },
+    expiration: { N: String(nowSeconds + RETENTION_SECONDS.paymentRecords) },
+  };
+});
+
+/**
+ * Deployable functions the benchmark does not measure, and why: no caller waits on them. reconcile-payments runs
+ * on a 5-minute schedule, one invocation pulls a batch of providers, and its cold start (about one in a few
+ * invocations after idle periods) delays nobody's request.
+ */
+export const NOT_MEASURED: Record<string, string> = {
+  'reconcile-payments': 'scheduled sweep, serves no request: no caller waits on its cold start',
+};
+
 export const WORKLOADS: Record<string, Workload[]> = {
   'create-order': [
     order,
@@ -182,5 +223,14 @@ export const WORKLOADS: Record<string, Workload[]> = {
     status: 200,
     items: [etpayOrderState],
     dynamo: { GetItem: { Item: etpayOrderState } },
+  }],
+  // The clinic's daily reconciliation: one page of a day's orders (one Query of the orders-by-owner index).
+  'list-payments': [{
+    routeKey: 'GET /v1/payments',
+    query: { from: LIST_FROM.toISOString(), to: new Date(LIST_FROM.getTime() + 86_400_000).toISOString() },
+    status: 200,
+    items: listedOrders,
+    // Newest first, as the index answers ScanIndexForward: false.
+    dynamo: { Query: { Items: [...listedOrders].reverse(), Count: listedOrders.length, ScannedCount: listedOrders.length } },
   }],
 };

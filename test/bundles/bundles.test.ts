@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFunction, buildFunctions } from '../../infra/build.ts';
+import { FUNCTIONS, ROUTE_FUNCTION_NAMES, type FunctionSpec } from '#shared/catalog.ts';
 import { SANDBOX_SKIP_SECRET, signSkipPayWebhook } from '../../local/sandbox/index.ts';
 import { closeStandIns, localStageEnvironment, startStandIns, type StandIns } from '../../local/stage.ts';
 import { signResult } from '../support/etpay-jwt.ts';
@@ -85,10 +86,24 @@ describe('deployable bundles', () => {
     expect(Object.keys(sizes)).toEqual(expect.arrayContaining(['create-order', 'create-widget-session', 'create-etpay-session', 'list-payments']));
   });
 
-  it.each(['create-order', 'create-etpay-session', 'confirm-etpay-payment', 'get-payment-status', 'list-payments'])(
-    '%s without verified claims (no authorizer ran) → 401 UNAUTHORIZED from the bundle itself',
-    async (name) => {
-      const { result } = await invokeBundle(name, { merchant_order_id: 'OC-1', order_amount: 50000 }, { claims: null });
+  // Every clinic route, from the catalog (a previous list by hand had left create-widget-session out), and
+  // every way the claims can fail to name an owner: no authorizer at all, or claims without an issuer or
+  // without client_id/azp/sub (a misconfigured authorizer or IdP must not yield an anonymous owner).
+  const clinicFunctions = ROUTE_FUNCTION_NAMES.filter((name) => (FUNCTIONS[name] as FunctionSpec).public !== true);
+  const ownerless: { name: string; claims: Record<string, unknown> | null }[] = [
+    { name: 'no verified claims (no authorizer ran)', claims: null },
+    { name: 'claims without client_id, azp or sub', claims: { iss: 'https://issuer.test', scope: 'clinic-payments/payments.write clinic-payments/payments.read', token_use: 'access' } },
+    { name: 'claims without an issuer', claims: { client_id: 'clinic-a', sub: 'clinic-a', scope: 'clinic-payments/payments.write clinic-payments/payments.read' } },
+    { name: 'empty client_id and sub', claims: { iss: 'https://issuer.test', client_id: '', sub: '' } },
+  ];
+  it('covers every clinic route of the catalog', () => {
+    expect(clinicFunctions).toEqual(expect.arrayContaining(['create-order', 'create-widget-session', 'create-etpay-session', 'confirm-etpay-payment', 'get-payment-status', 'list-payments']));
+  });
+  it.each(clinicFunctions.flatMap((name) => ownerless.map((variant) => ({ fn: name, ...variant }))))(
+    '$fn with $name → 401 UNAUTHORIZED from the bundle itself',
+    async ({ fn, claims }) => {
+      const route = FUNCTIONS[fn].routes[0];
+      const { result } = await invokeBundle(fn, { merchant_order_id: 'OC-1', order_amount: 50000 }, { claims, ...(route ? { routeKey: `${route.method} ${route.path}` } : {}) });
       expect(result.statusCode).toBe(401);
       expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
     },

@@ -86,6 +86,18 @@ describe('POST /v1/etpay/sessions: the happy path', () => {
     });
   });
 
+  it('an order of that merchant_order_id past its expiry but not yet deleted by TTL → a new order, 201 (not 500)', async () => {
+    etpay.answer(json(200, { token: 'tok_before_expiry', signature_token: SIGNATURE_TOKEN }));
+    expect((await invoke(handler, { body: { ...minimal, merchant_order_id: 'OC-EXPIRED' } })).status).toBe(201);
+    const [stale] = (await table.items('order#')).filter((item) => item.order_id === 'OC-EXPIRED');
+    // Paid 90 days ago: DynamoDB may keep the item for days after its expiration.
+    await table.put({ ...stale, status: 'paid', amount: 1000, expiration: Math.floor(Date.now() / 1000) - 1 });
+    etpay.answer(json(200, { token: 'tok_after_expiry', signature_token: SIGNATURE_TOKEN }));
+    const res = await invoke(handler, { body: { ...minimal, merchant_order_id: 'OC-EXPIRED', order_amount: 7000 } });
+    expect(res).toMatchObject({ status: 201, body: { token: 'tok_after_expiry' } });
+    expect(await table.get(stale?.id)).toMatchObject({ status: 'pending', amount: 7000, attempts: 1, latest_attempt: 'tok_after_expiry' });
+  });
+
   it('no verified claims → 401 UNAUTHORIZED, ETpay never called', async () => {
     const res = await invoke(handler, { body: minimal, claims: null });
     expect(res.status).toBe(401);
@@ -110,28 +122,28 @@ describe('POST /v1/etpay/sessions: the happy path', () => {
     });
   });
 
-  it.each(ETPAY_BANK_CODES.map((code) => [code]))('accepts bank code %s', async (code) => {
+  it.each(ETPAY_BANK_CODES)('accepts bank code %s', async (code) => {
     expect((await invoke(handler, { body: { ...minimal, user_bank_code: code } })).status).toBe(201);
   });
 });
 
 describe('POST /v1/etpay/sessions: validation', () => {
-  const invalid: [string, Record<string, unknown>, string[]][] = [
-    ['merchant_code set by the caller', { ...minimal, merchant_code: 'x' }, ['merchant_code']],
-    ['merchant_api_token set by the caller', { ...minimal, merchant_api_token: 'x' }, ['merchant_api_token']],
-    ['order_amount as a string', { ...minimal, order_amount: '50000' }, ['order_amount']],
-    ['order_amount with decimals', { ...minimal, order_amount: 50000.5 }, ['order_amount']],
-    ['merchant_order_id too long', { ...minimal, merchant_order_id: 'x'.repeat(65) }, ['merchant_order_id']],
-    ['merchant_order_id missing', { order_amount: 1 }, ['merchant_order_id']],
-    ['11 metadata items', { ...minimal, metadata: Array.from({ length: 11 }, () => ({ name: 'a', value: 'b', show: true })) }, ['metadata']],
-    ['metadata without show', { ...minimal, metadata: [{ name: 'a', value: 'b' }] }, ['metadata.0.show']],
-    ['metadata name too long', { ...minimal, metadata: [{ name: 'n'.repeat(51), value: 'b', show: false }] }, ['metadata.0.name']],
-    ['an unknown bank', { ...minimal, user_bank_code: 'cl_unknown' }, ['user_bank_code']],
-    ['an invalid RUT', { ...minimal, user_rut: '11.111.111-2' }, ['user_rut']],
-    ['is_rut_block without user_rut', { ...minimal, is_rut_block: true }, ['is_rut_block']],
-    ['a bad email', { ...minimal, customer_email: 'ana@' }, ['customer_email']],
+  const invalid: { name: string; body: Record<string, unknown>; paths: string[] }[] = [
+    { name: 'merchant_code set by the caller', body: { ...minimal, merchant_code: 'x' }, paths: ['merchant_code'] },
+    { name: 'merchant_api_token set by the caller', body: { ...minimal, merchant_api_token: 'x' }, paths: ['merchant_api_token'] },
+    { name: 'order_amount as a string', body: { ...minimal, order_amount: '50000' }, paths: ['order_amount'] },
+    { name: 'order_amount with decimals', body: { ...minimal, order_amount: 50000.5 }, paths: ['order_amount'] },
+    { name: 'merchant_order_id too long', body: { ...minimal, merchant_order_id: 'x'.repeat(65) }, paths: ['merchant_order_id'] },
+    { name: 'merchant_order_id missing', body: { order_amount: 1 }, paths: ['merchant_order_id'] },
+    { name: '11 metadata items', body: { ...minimal, metadata: Array.from({ length: 11 }, () => ({ name: 'a', value: 'b', show: true })) }, paths: ['metadata'] },
+    { name: 'metadata without show', body: { ...minimal, metadata: [{ name: 'a', value: 'b' }] }, paths: ['metadata.0.show'] },
+    { name: 'metadata name too long', body: { ...minimal, metadata: [{ name: 'n'.repeat(51), value: 'b', show: false }] }, paths: ['metadata.0.name'] },
+    { name: 'an unknown bank', body: { ...minimal, user_bank_code: 'cl_unknown' }, paths: ['user_bank_code'] },
+    { name: 'an invalid RUT', body: { ...minimal, user_rut: '11.111.111-2' }, paths: ['user_rut'] },
+    { name: 'is_rut_block without user_rut', body: { ...minimal, is_rut_block: true }, paths: ['is_rut_block'] },
+    { name: 'a bad email', body: { ...minimal, customer_email: 'ana@' }, paths: ['customer_email'] },
   ];
-  it.each(invalid)('%s → 400 at %j', async (_name, body, paths) => {
+  it.each(invalid)('$name → 400 at $paths', async ({ body, paths }) => {
     const res = await invoke(handler, { body });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');
@@ -139,22 +151,22 @@ describe('POST /v1/etpay/sessions: validation', () => {
     expect(etpay.requests).toHaveLength(0);
   });
 
-  const badUrls: [string, string][] = [
-    ['http', 'http://clinic.example/ok'],
-    ['a lookalike host', 'https://clinic.example.evil.example/ok'],
-    ['a prefix trick', 'https://clinic.example@evil.example/ok'],
-    ['javascript:', 'javascript:alert(1)'],
-    ['another origin', 'https://evil.example/ok'],
-    ['another port', 'https://clinic.example:8443/ok'],
-    ['relative', '/pago/ok'],
-    ['a backslash before the @', 'https://clinic.example\\@evil.example/'],
-    ['a backslash in the path', 'https://clinic.example/pago\\ok'],
-    ['a tab', 'https://clinic.example/pa\tgo/ok'],
-    ['CR/LF', 'https://clinic.example/pago/ok\r\nX-Injected: 1'],
-    ['a NUL', 'https://clinic.example/pago/ok\u0000'],
-    ['a C1 control', 'https://clinic.example/pago/\u0085ok'],
+  const badUrls: { name: string; url: string }[] = [
+    { name: 'http', url: 'http://clinic.example/ok' },
+    { name: 'a lookalike host', url: 'https://clinic.example.evil.example/ok' },
+    { name: 'a prefix trick', url: 'https://clinic.example@evil.example/ok' },
+    { name: 'javascript:', url: 'javascript:alert(1)' },
+    { name: 'another origin', url: 'https://evil.example/ok' },
+    { name: 'another port', url: 'https://clinic.example:8443/ok' },
+    { name: 'relative', url: '/pago/ok' },
+    { name: 'a backslash before the @', url: 'https://clinic.example\\@evil.example/' },
+    { name: 'a backslash in the path', url: 'https://clinic.example/pago\\ok' },
+    { name: 'a tab', url: 'https://clinic.example/pa\tgo/ok' },
+    { name: 'CR/LF', url: 'https://clinic.example/pago/ok\r\nX-Injected: 1' },
+    { name: 'a NUL', url: 'https://clinic.example/pago/ok\u0000' },
+    { name: 'a C1 control', url: 'https://clinic.example/pago/\u0085ok' },
   ];
-  it.each(badUrls)('a return URL with %s → 400, both URLs reported', async (_name, url) => {
+  it.each(badUrls)('a return URL with $name → 400, both URLs reported', async ({ url }) => {
     const res = await invoke(handler, { body: { ...minimal, payment_completed_url: url, payment_cancellation_url: url } });
     expect(res.status).toBe(400);
     expect((res.body.error.details as { path: string }[]).map((d) => d.path)).toEqual([
@@ -165,10 +177,10 @@ describe('POST /v1/etpay/sessions: validation', () => {
   });
 
   it.each([
-    ['an IDN host', 'https://clínica.example/pago/ok', 'https://xn--clnica-4va.example/pago/ok'],
-    ['a dot segment and spaces', 'https://clinic.example/a/../pago ok?x=á', 'https://clinic.example/pago%20ok?x=%C3%A1'],
-    ['an upper-case host and default port', 'https://CLINIC.example:443/pago/ok', 'https://clinic.example/pago/ok'],
-  ])('forwards %s to ETpay as URL.href, never the raw text', async (_name, url, href) => {
+    { name: 'an IDN host', url: 'https://clínica.example/pago/ok', href: 'https://xn--clnica-4va.example/pago/ok' },
+    { name: 'a dot segment and spaces', url: 'https://clinic.example/a/../pago ok?x=á', href: 'https://clinic.example/pago%20ok?x=%C3%A1' },
+    { name: 'an upper-case host and default port', url: 'https://CLINIC.example:443/pago/ok', href: 'https://clinic.example/pago/ok' },
+  ])('forwards $name to ETpay as URL.href ($href), never the raw text', async ({ url, href }) => {
     setEnv({ ETPAY_RETURN_ORIGINS: 'https://clinic.example,https://xn--clnica-4va.example' });
     expect((await invoke(handler, { body: { ...minimal, payment_completed_url: url, payment_cancellation_url: url } })).status).toBe(201);
     expect(etpay.requests.at(-1)?.json).toMatchObject({ payment_completed_url: href, payment_cancellation_url: href });

@@ -67,7 +67,7 @@ describe('POST /v1/widget-sessions: the AAPD flow', () => {
     expect(url.searchParams.get('widget_token')).toBe('550e8400-e29b');
   });
 
-  it.each([['ord&x=1'], ['ord=1'], ['ord#frag'], ['ord abc'], ['']])('refuses an order_token %j by validation', async (token) => {
+  it.each(['ord&x=1', 'ord=1', 'ord#frag', 'ord abc', ''])('refuses an order_token %j by validation', async (token) => {
     const res = await invoke(handler, { body: { order_token: token, patient } });
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([{ path: 'order_token', message: expect.any(String) }]);
@@ -87,14 +87,14 @@ describe('POST /v1/widget-sessions: a standard Spot registration', () => {
 
 describe('POST /v1/widget-sessions: a widget URL that must never reach the browser', () => {
   it.each([
-    ['a foreign origin', 'https://evil.example/?widget_token=550e8400-e29b'],
-    ['http with the right host', 'http://spot.getskip.ai/?widget_token=550e8400-e29b'],
-    ['a lookalike host', 'https://spot.getskip.ai.evil.example/?widget_token=550e8400-e29b'],
-    ['another port', 'https://spot.getskip.ai:8443/?widget_token=550e8400-e29b'],
-    ['credentials in the URL', 'https://user:pass@spot.getskip.ai/?widget_token=550e8400-e29b'],
-    ['javascript:', 'javascript:alert(1)'],
-    ['not a URL', 'spot.getskip.ai?widget_token=1'],
-  ])('%s → 502 UPSTREAM_BAD_RESPONSE', async (_name, url) => {
+    { name: 'a foreign origin', url: 'https://evil.example/?widget_token=550e8400-e29b' },
+    { name: 'http with the right host', url: 'http://spot.getskip.ai/?widget_token=550e8400-e29b' },
+    { name: 'a lookalike host', url: 'https://spot.getskip.ai.evil.example/?widget_token=550e8400-e29b' },
+    { name: 'another port', url: 'https://spot.getskip.ai:8443/?widget_token=550e8400-e29b' },
+    { name: 'credentials in the URL', url: 'https://user:pass@spot.getskip.ai/?widget_token=550e8400-e29b' },
+    { name: 'javascript:', url: 'javascript:alert(1)' },
+    { name: 'not a URL', url: 'spot.getskip.ai?widget_token=1' },
+  ])('$name → 502 UPSTREAM_BAD_RESPONSE', async ({ url }) => {
     spot.answer(json(201, { widget_token: '550e8400-e29b', url }));
     const res = await invoke(handler, { body: { order_token: 'ord_abc123', patient } });
     expect(res.status).toBe(502);

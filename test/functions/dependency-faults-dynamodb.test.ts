@@ -51,6 +51,7 @@ interface Call {
   body?: () => Promise<string> | string;
   headers?: Record<string, string>;
   pathParameters?: Record<string, string>;
+  queryStringParameters?: Record<string, string>;
 }
 const resultJwt = () => signResult({ session_token: 'sess_unknown', merchant_order_id: 'OC-1', order_amount: 50000, payment_status: 'success', payment_token: 'pay_1' }, 'x'.repeat(32));
 const webhookBody = JSON.stringify({ id: 'evt_dead_dynamo', type: 'order.paid', data: { hash: 'ord_dead', status: 'paid' } });
@@ -66,6 +67,13 @@ const ROUTES: Record<string, Call> = {
     headers: { 'x-gokeipay-signature': `sha256=${createHmac('sha256', SKIP_TEST_SECRET.SKIPPAY_WEBHOOK_SECRET).update(webhookBody).digest('hex')}` },
   },
   'get-payment-status': { function: 'get-payment-status', routeKey: 'GET /v1/payments/skippay/{order_token}', pathParameters: { order_token: 'ord_dead' } },
+  'get-payment-status ?refresh=true': {
+    function: 'get-payment-status',
+    routeKey: 'GET /v1/payments/etpay/{merchant_order_id}',
+    pathParameters: { merchant_order_id: 'OC-1' },
+    queryStringParameters: { refresh: 'true' },
+  },
+  'list-payments': { function: 'list-payments', routeKey: 'GET /v1/payments', queryStringParameters: { provider: 'skippay', limit: '10' } },
 };
 
 /** Every route at once: its status, code and whether it answered within `limitMs`. */
@@ -76,6 +84,10 @@ const callAll = async (remainingMs: number, limitMs: number) => {
     Object.entries(ROUTES).map(async ([name, call]) => {
       const event = httpEvent({ routeKey: call.routeKey, headers: call.headers ?? {}, rawBody: call.body ? await call.body() : undefined });
       if (call.pathParameters) event.pathParameters = call.pathParameters;
+      if (call.queryStringParameters) {
+        event.queryStringParameters = call.queryStringParameters;
+        event.rawQueryString = new URLSearchParams(call.queryStringParameters).toString();
+      }
       const started = performance.now();
       const result = await handlers[name]!(event, lambdaContext(remainingMs));
       const elapsed = performance.now() - started;
@@ -127,7 +139,7 @@ describe('DynamoDB failures: observability', () => {
       { Namespace: 'ClinicPaymentsApi', Dimensions: [['service', 'stage', 'dependency']], Metrics: [{ Name: 'DependencyUnavailable', Unit: 'Count' }] },
     ]);
     const failed = lines.filter((line) => line.message === 'request failed');
-    expect(failed.length).toBeGreaterThanOrEqual(18);
+    expect(failed.length).toBeGreaterThanOrEqual(3 * Object.keys(ROUTES).length);
     for (const line of failed) expect(line).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE', reason: expect.stringMatching(/^dynamodb: \w+ failed \(\w+\)$/) });
     expect(output.text()).not.toContain(samplePatient.email);
   });

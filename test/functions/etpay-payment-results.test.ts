@@ -187,7 +187,7 @@ describe('POST /v1/etpay/confirmations', () => {
     expect(await table.items(itemId.etpayConfirmation(session.token, 'success'))).toHaveLength(1);
   });
 
-  it.each([['cancelled'], ['failed'], ['pending'], ['SUCCESS'], ['success ']])('payment_status %j → 200, not paid', async (status) => {
+  it.each(['cancelled', 'failed', 'pending', 'SUCCESS', 'success '])('payment_status %j → 200, not paid', async (status) => {
     const session = await openSession();
     const res = await confirm(await signResult(claimsFor(session, { payment_status: status }), session.signature_token));
     expect(res.status).toBe(200);
@@ -198,38 +198,38 @@ describe('POST /v1/etpay/confirmations', () => {
   const unexpiring = async (s: Session) =>
     new (await import('jose')).SignJWT({ ...claimsFor(s) }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().sign(new TextEncoder().encode(s.signature_token));
 
-  const forgeries: [string, (session: Session, other: Session) => Promise<string> | string][] = [
-    ['signed with a wrong secret', (s) => signResult(claimsFor(s), 'not-the-signature-token')],
-    ["signed with another session's secret", (s, other) => signResult(claimsFor(s), other.signature_token)],
-    ['alg none', (s) => unsignedResult(claimsFor(s))],
-    ['alg none carrying a genuine HS256 signature', async (s) => {
+  const forgeries: { name: string; forge: (session: Session, other: Session) => Promise<string> | string }[] = [
+    { name: 'signed with a wrong secret', forge: (s) => signResult(claimsFor(s), 'not-the-signature-token') },
+    { name: "signed with another session's secret", forge: (s, other) => signResult(claimsFor(s), other.signature_token) },
+    { name: 'alg none', forge: (s) => unsignedResult(claimsFor(s)) },
+    { name: 'alg none carrying a genuine HS256 signature', forge: async (s) => {
       const [, payload, signature] = (await signResult(claimsFor(s), s.signature_token)).split('.');
       return `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.${signature}`;
-    }],
-    ['HS512 with the right secret', (s) => signResult(claimsFor(s), s.signature_token, 'HS512')],
-    ['HS384 with the right secret', (s) => signResult(claimsFor(s), s.signature_token, 'HS384')],
-    ['RS256', (s) => rs256Result(claimsFor(s))],
-    ['expired', (s) => signResult(claimsFor(s, { exp: Math.floor(Date.now() / 1000) - 120 }), s.signature_token)],
-    ['not yet valid', (s) => signResult(claimsFor(s, { nbf: Math.floor(Date.now() / 1000) + 600 }), s.signature_token)],
-    ['a tampered payload (cancelled turned into success)', async (s) => {
+    } },
+    { name: 'HS512 with the right secret', forge: (s) => signResult(claimsFor(s), s.signature_token, 'HS512') },
+    { name: 'HS384 with the right secret', forge: (s) => signResult(claimsFor(s), s.signature_token, 'HS384') },
+    { name: 'RS256', forge: (s) => rs256Result(claimsFor(s)) },
+    { name: 'expired', forge: (s) => signResult(claimsFor(s, { exp: Math.floor(Date.now() / 1000) - 120 }), s.signature_token) },
+    { name: 'not yet valid', forge: (s) => signResult(claimsFor(s, { nbf: Math.floor(Date.now() / 1000) + 600 }), s.signature_token) },
+    { name: 'a tampered payload (cancelled turned into success)', forge: async (s) => {
       const genuine = await signResult(claimsFor(s, { payment_status: 'cancelled', exp: 4_000_000_000 }), s.signature_token);
       return withPayload(genuine, claimsFor(s, { payment_status: 'success', exp: 4_000_000_000 }));
-    }],
-    ['an unknown session_token', (s) => signResult(claimsFor(s, { session_token: 'never-opened' }), s.signature_token)],
-    ['a session_token that is not a token', (s) => signResult(claimsFor(s, { session_token: '../etpay-session#x' }), s.signature_token)],
-    ['no session_token', (s) => signResult(claimsFor(s, { session_token: undefined }), s.signature_token)],
-    ['no payment_status', (s) => signResult(claimsFor(s, { payment_status: undefined }), s.signature_token)],
-    ['payment_status not a string', (s) => signResult(claimsFor(s, { payment_status: true }), s.signature_token)],
-    ['another merchant_order_id than the session', (s) => signResult(claimsFor(s, { merchant_order_id: 'OC-999' }), s.signature_token)],
-    ['no exp', (s) => unexpiring(s)],
-    ['a lifetime over 1 hour', (s) => signResult(claimsFor(s, { iat: now(), exp: now() + 3_700 }), s.signature_token)],
-    ['an iat in the future', (s) => signResult(claimsFor(s, { iat: now() + 600, exp: now() + 900 }), s.signature_token)],
-    ['no merchant_order_id', (s) => signResult(claimsFor(s, { merchant_order_id: undefined }), s.signature_token)],
-    ['no amount claim', (s) => signResult(claimsFor(s, { order_amount: undefined }), s.signature_token)],
-    ['not a JWT', () => 'definitely.not.ajwt'],
-    ['a JWT with an empty payload', () => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}..sig`],
+    } },
+    { name: 'an unknown session_token', forge: (s) => signResult(claimsFor(s, { session_token: 'never-opened' }), s.signature_token) },
+    { name: 'a session_token that is not a token', forge: (s) => signResult(claimsFor(s, { session_token: '../etpay-session#x' }), s.signature_token) },
+    { name: 'no session_token', forge: (s) => signResult(claimsFor(s, { session_token: undefined }), s.signature_token) },
+    { name: 'no payment_status', forge: (s) => signResult(claimsFor(s, { payment_status: undefined }), s.signature_token) },
+    { name: 'payment_status not a string', forge: (s) => signResult(claimsFor(s, { payment_status: true }), s.signature_token) },
+    { name: 'another merchant_order_id than the session', forge: (s) => signResult(claimsFor(s, { merchant_order_id: 'OC-999' }), s.signature_token) },
+    { name: 'no exp', forge: (s) => unexpiring(s) },
+    { name: 'a lifetime over 1 hour', forge: (s) => signResult(claimsFor(s, { iat: now(), exp: now() + 3_700 }), s.signature_token) },
+    { name: 'an iat in the future', forge: (s) => signResult(claimsFor(s, { iat: now() + 600, exp: now() + 900 }), s.signature_token) },
+    { name: 'no merchant_order_id', forge: (s) => signResult(claimsFor(s, { merchant_order_id: undefined }), s.signature_token) },
+    { name: 'no amount claim', forge: (s) => signResult(claimsFor(s, { order_amount: undefined }), s.signature_token) },
+    { name: 'not a JWT', forge: () => 'definitely.not.ajwt' },
+    { name: 'a JWT with an empty payload', forge: () => `${Buffer.from('{"alg":"HS256"}').toString('base64url')}..sig` },
   ];
-  it.each(forgeries)('%s → 401 INVALID_SIGNATURE', async (_name, forge) => {
+  it.each(forgeries)('$name → 401 INVALID_SIGNATURE', async ({ forge }) => {
     const session = await openSession();
     const other = await openSession();
     const res = await confirm(await forge(session, other));
@@ -239,11 +239,11 @@ describe('POST /v1/etpay/confirmations', () => {
     expect(await table.items(`etpay-payment#${session.token}`)).toEqual([]);
   });
 
-  it.each([
-    ['no jwt', {}],
-    ['an unknown field', { jwt: 'a.b.c', extra: 1 }],
-    ['jwt not a string', { jwt: 42 }],
-  ])('%s → 400 VALIDATION_ERROR', async (_name, body) => {
+  it.each<{ name: string; body: Record<string, unknown> }>([
+    { name: 'no jwt', body: {} },
+    { name: 'an unknown field', body: { jwt: 'a.b.c', extra: 1 } },
+    { name: 'jwt not a string', body: { jwt: 42 } },
+  ])('$name → 400 VALIDATION_ERROR', async ({ body }) => {
     const res = await invoke(confirmHandler, { body });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_ERROR');

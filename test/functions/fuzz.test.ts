@@ -11,6 +11,7 @@ import { invoke, type Handler } from '../support/lambda.ts';
 import { json, startProviderStub, type ProviderStub } from '../support/provider-stub.ts';
 import { ETPAY_TEST_SECRET, mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
 import { setEnvironment } from '../support/env.ts';
+import { samplePatientCanonical } from '../support/fixtures.ts';
 
 captureOutput();
 // create-order and create-etpay-session keep payment state (Idempotency-Key records, ETpay sessions).
@@ -44,17 +45,14 @@ afterAll(async () => {
 });
 
 const seeds: Record<string, Record<string, unknown>> = {
-  orders: {
-    total_amount: 50000,
-    customer: { rut: '12345678-5', first_name: 'Ana', last_name: 'Pérez', email: 'a@b.cl', phone_number: '+56912345678' },
-  },
-  widget: { patient: { rut: '12345678-5', first_name: 'Ana', last_name: 'Pérez', email: 'a@b.cl', phone_number: '+56912345678' } },
+  orders: { total_amount: 50000, customer: samplePatientCanonical },
+  widget: { patient: samplePatientCanonical },
   etpay: { merchant_order_id: 'OC-1', order_amount: 1000, payment_completed_url: 'https://clinic.example/ok' },
 };
-const handlers: [string, Handler][] = [
-  ['orders', createOrder],
-  ['widget', createWidgetSession],
-  ['etpay', createEtpaySession],
+const handlers: { name: string; handler: Handler }[] = [
+  { name: 'orders', handler: createOrder },
+  { name: 'widget', handler: createWidgetSession },
+  { name: 'etpay', handler: createEtpaySession },
 ];
 
 /** A seed with one key (possibly nested) replaced by an arbitrary JSON value. */
@@ -68,7 +66,7 @@ const mutate = (seed: Record<string, unknown>) =>
     return JSON.stringify(copy);
   });
 
-describe.each(handlers)('fuzzing %s', (name, handler) => {
+describe.each(handlers)('fuzzing $name', ({ name, handler }) => {
   it(`${RUNS} arbitrary and near-valid bodies never give INTERNAL_ERROR`, async () => {
     const body = fc.oneof(
       fc.jsonValue().map((value) => JSON.stringify(value)),

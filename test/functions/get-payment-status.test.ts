@@ -186,10 +186,10 @@ describe('GET /v1/payments/skippay/{order_token}', () => {
 });
 
 describe('GET /v1/payments: input and configuration', () => {
-  it.each([
-    [SKIPPAY_ROUTE, { order_token: 'ord&x=1' }, 'path.order_token'],
-    [ETPAY_ROUTE, { merchant_order_id: 'x'.repeat(65) }, 'path.merchant_order_id'],
-  ])('%s with an invalid id → 400 VALIDATION_ERROR', async (route, params, path) => {
+  it.each<{ route: string; params: Record<string, string>; path: string }>([
+    { route: SKIPPAY_ROUTE, params: { order_token: 'ord&x=1' }, path: 'path.order_token' },
+    { route: ETPAY_ROUTE, params: { merchant_order_id: 'x'.repeat(65) }, path: 'path.merchant_order_id' },
+  ])('$route with an invalid id → 400 VALIDATION_ERROR at $path', async ({ route, params, path }) => {
     const res = await getStatus(route, params);
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([{ path, message: expect.any(String) }]);
@@ -199,10 +199,10 @@ describe('GET /v1/payments: input and configuration', () => {
     expect((await getStatus(ETPAY_ROUTE, {})).status).toBe(404);
   });
 
-  it.each([
-    [ETPAY_ROUTE, { merchant_order_id: 'OC-1' }, 'etpay'],
-    [SKIPPAY_ROUTE, { order_token: 'ord_1' }, 'skippay'],
-  ])('%s without PAYMENTS_TABLE → 500 CONFIGURATION_ERROR counted under %s', async (route, params, provider) => {
+  it.each<{ route: string; params: Record<string, string>; provider: string }>([
+    { route: ETPAY_ROUTE, params: { merchant_order_id: 'OC-1' }, provider: 'etpay' },
+    { route: SKIPPAY_ROUTE, params: { order_token: 'ord_1' }, provider: 'skippay' },
+  ])('$route without PAYMENTS_TABLE → 500 CONFIGURATION_ERROR counted under $provider', async ({ route, params, provider }) => {
     setEnvironment({ PAYMENTS_TABLE: undefined });
     const res = await getStatus(route, params);
     expect(res.status).toBe(500);

@@ -143,6 +143,50 @@ describe('GET /v1/payments', () => {
     expect(res.body.error.details).toContainEqual({ path, message: expect.any(String) });
   });
 
+  describe('a hostile or careless cursor → 400 on query.cursor, never a 500, never another owner\'s rows', () => {
+    const own = (id: string, minutes: number) => encodeCursor({ id: itemId.order(ownerOfClaims(CLINIC_A), 'etpay', id), created_at: at(minutes) });
+    const expectCursorRefused = (res: Answer) => {
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'VALIDATION_ERROR', details: [{ path: 'query.cursor', message: expect.any(String) }] });
+    };
+
+    it('a cursor of one range reused with a range it lies outside of', async () => {
+      const first = await list({ from: at(100), to: at(200), limit: '10' });
+      expect(first.body.next_cursor).toEqual(expect.any(String));
+      expectCursorRefused(await list({ from: at(0), to: at(50), limit: '10', cursor: first.body.next_cursor }));
+      expectCursorRefused(await list({ from: at(195), to: at(300), limit: '10', cursor: first.body.next_cursor }));
+    });
+
+    it('an own-looking cursor edited to a time outside the range', async () => {
+      expectCursorRefused(await list({ ...RANGE, cursor: own('A-1', 10 * 24 * 60) }));
+      expectCursorRefused(await list({ ...RANGE, cursor: own('A-1', -10) }));
+    });
+
+    it.each([
+      { name: 'truncated', cursor: (c: string) => c.slice(0, Math.floor(c.length / 2)) },
+      { name: 'one character changed', cursor: (c: string) => `${c.slice(0, 10)}${c[10] === 'A' ? 'B' : 'A'}${c.slice(11)}` },
+      { name: 'standard base64 with padding', cursor: (c: string) => `${Buffer.from(c, 'base64url').toString('base64')}==` },
+      { name: 'JSON that is not an object', cursor: () => Buffer.from('[1,2,3]').toString('base64url') },
+      { name: 'an extra field', cursor: (c: string) => Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(c, 'base64url').toString()), owner_key: 'x' })).toString('base64url') },
+      { name: 'a 1 MB cursor', cursor: () => 'A'.repeat(1_000_000) },
+      { name: 'just over the limit', cursor: () => 'A'.repeat(1025) },
+    ])('$name', async ({ cursor }) => {
+      const first = await list({ ...RANGE, limit: '10' });
+      const res = await list({ ...RANGE, limit: '10', cursor: cursor(first.body.next_cursor as string) });
+      if (res.status === 200) {
+        // Decoding may, by chance, still name one of A's own orders: then only A's rows.
+        expect(res.body.payments.every((p: { id: string }) => p.id.startsWith('A-'))).toBe(true);
+      } else expectCursorRefused(res);
+    });
+
+    it("clinic B's own cursor prefix with clinic A's order ids: still only B's rows", async () => {
+      const forged = encodeCursor({ id: itemId.order(ownerOfClaims(CLINIC_B), 'etpay', 'A-100'), created_at: at(100) });
+      const res = await list({ ...RANGE, limit: '100', cursor: forged }, CLINIC_B);
+      expect(res.status).toBe(200);
+      expect(res.body.payments.every((p: { amount: number }) => p.amount === 7)).toBe(true);
+    });
+  });
+
   it('no verified claims → 401 UNAUTHORIZED', async () => {
     const res = await list(RANGE, null);
     expect(res.status).toBe(401);

@@ -53,10 +53,11 @@ describe('SkipPay webhooks: both shapes the contract names', () => {
     { amount: 50000, status: 'paid' },
     { amount: '50000.00', status: 'paid' },
     { amount: undefined, status: 'paid' },
-    // Chilean thousands separators are not read at all: never assumed to be the order's amount.
-    { amount: '50.000', status: 'needs_review' },
-    { amount: '1.000.000', status: 'needs_review' },
-    { amount: 'cincuenta mil', status: 'needs_review' },
+    // Chilean thousands separators are not read at all: never assumed to be the order's amount; the order is
+    // pulled instead (here SkipPay still says pending, so it stays pending).
+    { amount: '50.000', status: 'pending' },
+    { amount: '1.000.000', status: 'pending' },
+    { amount: 'cincuenta mil', status: 'pending' },
     { amount: 40000, status: 'needs_review' },
   ])('a paid event with total_amount $amount on a 50 000 order → $status (amounts read like every provider amount)', async ({ amount, status }) => {
     const hash = await createSkipPayOrder();
@@ -83,11 +84,11 @@ describe('SkipPay webhooks: both shapes the contract names', () => {
   });
 
   it.each([
-    ['not JSON', 'hello'],
-    ['a JSON array', '[1,2]'],
-    ['no order named', JSON.stringify({ type: 'payout.created', data: { amount: 5 } })],
-    ['an order nobody created here', JSON.stringify({ type: 'order.paid', data: { hash: 'ord_unknown_123' } })],
-  ])('unreadable signed event (%s) → stored, acknowledged, counted once', async (_name, raw) => {
+    { name: 'not JSON', raw: 'hello' },
+    { name: 'a JSON array', raw: '[1,2]' },
+    { name: 'no order named', raw: JSON.stringify({ type: 'payout.created', data: { amount: 5 } }) },
+    { name: 'an order nobody created here', raw: JSON.stringify({ type: 'order.paid', data: { hash: 'ord_unknown_123' } }) },
+  ])('unreadable signed event ($name) → stored, acknowledged, counted once', async ({ raw }) => {
     const before = unrecognizedCounts();
     const res = await deliver(raw);
     expect(res).toMatchObject({ status: 200, body: { received: true } });

@@ -175,22 +175,22 @@ describe('POST /v1/webhooks/skippay: a signed body that is not a JSON object (do
 describe('POST /v1/webhooks/skippay: anything else → 401 INVALID_SIGNATURE, nothing stored', () => {
   const sig = (raw: string) => `sha256=${hmac(raw)}`;
   const same = (raw: string) => raw;
-  const cases: [string, (raw: string) => Record<string, string>, (raw: string) => string][] = [
-    ['signed with a wrong secret', (raw) => ({ 'x-gokeipay-signature': `sha256=${hmac(raw, 'whsec_wrong')}` }), same],
-    ['signed with the SkipPay client secret', (raw) => ({ 'x-gokeipay-signature': `sha256=${hmac(raw, SKIP_TEST_SECRET.SKIPPAY_CLIENT_SECRET)}` }), same],
-    ['no signature header', () => ({}), same],
-    ['an empty header', () => ({ 'x-gokeipay-signature': '' }), same],
-    ['no sha256= prefix', (raw) => ({ 'x-gokeipay-signature': hmac(raw) }), same],
-    ['another scheme', (raw) => ({ 'x-gokeipay-signature': `sha1=${hmac(raw)}` }), same],
-    ['not hex', () => ({ 'x-gokeipay-signature': `sha256=${'z'.repeat(64)}` }), same],
-    ['a short signature (length mismatch)', (raw) => ({ 'x-gokeipay-signature': `sha256=${hmac(raw).slice(0, 62)}` }), same],
-    ['a long signature (length mismatch)', (raw) => ({ 'x-gokeipay-signature': `sha256=${hmac(raw)}00` }), same],
-    ['two signatures in one header', (raw) => ({ 'x-gokeipay-signature': `${sig(raw)},${sig(raw)}` }), same],
-    ['the body changed by one byte', (raw) => ({ 'x-gokeipay-signature': sig(raw) }), (raw) => raw.replace('"status":"paid"', '"status":"paiD"')],
-    ['a byte appended', (raw) => ({ 'x-gokeipay-signature': sig(raw) }), (raw) => `${raw} `],
-    ['a valid legacy header overridden by a bad current one', (raw) => ({ 'x-gokeipay-signature': `sha256=${'0'.repeat(64)}`, 'x-skippay-signature': sig(raw) }), same],
+  const cases: { name: string; headersFor: (raw: string) => Record<string, string>; mutate: (raw: string) => string }[] = [
+    { name: 'signed with a wrong secret', headersFor: (raw) => ({ 'x-gokeipay-signature': `sha256=${hmac(raw, 'whsec_wrong')}` }), mutate: same },
+    { name: 'signed with the SkipPay client secret', headersFor: (raw) => ({ 'x-gokeipay-signature': `sha256=${hmac(raw, SKIP_TEST_SECRET.SKIPPAY_CLIENT_SECRET)}` }), mutate: same },
+    { name: 'no signature header', headersFor: () => ({}), mutate: same },
+    { name: 'an empty header', headersFor: () => ({ 'x-gokeipay-signature': '' }), mutate: same },
+    { name: 'no sha256= prefix', headersFor: (raw) => ({ 'x-gokeipay-signature': hmac(raw) }), mutate: same },
+    { name: 'another scheme', headersFor: (raw) => ({ 'x-gokeipay-signature': `sha1=${hmac(raw)}` }), mutate: same },
+    { name: 'not hex', headersFor: () => ({ 'x-gokeipay-signature': `sha256=${'z'.repeat(64)}` }), mutate: same },
+    { name: 'a short signature (length mismatch)', headersFor: (raw) => ({ 'x-gokeipay-signature': `sha256=${hmac(raw).slice(0, 62)}` }), mutate: same },
+    { name: 'a long signature (length mismatch)', headersFor: (raw) => ({ 'x-gokeipay-signature': `sha256=${hmac(raw)}00` }), mutate: same },
+    { name: 'two signatures in one header', headersFor: (raw) => ({ 'x-gokeipay-signature': `${sig(raw)},${sig(raw)}` }), mutate: same },
+    { name: 'the body changed by one byte', headersFor: (raw) => ({ 'x-gokeipay-signature': sig(raw) }), mutate: (raw) => raw.replace('"status":"paid"', '"status":"paiD"') },
+    { name: 'a byte appended', headersFor: (raw) => ({ 'x-gokeipay-signature': sig(raw) }), mutate: (raw) => `${raw} ` },
+    { name: 'a valid legacy header overridden by a bad current one', headersFor: (raw) => ({ 'x-gokeipay-signature': `sha256=${'0'.repeat(64)}`, 'x-skippay-signature': sig(raw) }), mutate: same },
   ];
-  it.each(cases)('%s', async (_name, headersFor, mutate) => {
+  it.each(cases)('$name → 401 INVALID_SIGNATURE, nothing stored', async ({ headersFor, mutate }) => {
     const raw = paidEvent();
     const sent = mutate(raw);
     if (mutate !== same) expect(sent).not.toBe(raw); // the change really happened

@@ -103,6 +103,12 @@ describe('context overrides', () => {
       });
       expect(JSON.stringify(client.Properties.AllowedOAuthScopes)).toContain('payments.write');
       expect(JSON.stringify(client.Properties.AllowedOAuthScopes)).toContain('payments.read');
+      expect(client.Properties.AllowedOAuthScopes).toHaveLength(2);
+      // A machine client signs in no person: no SRP or custom auth (Cognito's defaults when the list is unset),
+      // no hosted login, nowhere to send anyone back to.
+      expect(client.Properties.ExplicitAuthFlows).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
+      expect(client.Properties.CallbackURLs).toBeUndefined();
+      expect(client.Properties.LogoutURLs).toBeUndefined();
     }
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: { Audience: Match.arrayEquals(Object.keys(clients).map((id) => ({ Ref: id }))) },

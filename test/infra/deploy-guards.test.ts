@@ -90,9 +90,9 @@ describe('production placeholders', () => {
 
 describe('log groups', () => {
   it.each([
-    ['staging', 'Delete'],
-    ['production', 'Retain'],
-  ] as const)('%s: every log group %s on stack deletion', (stage, policy) => {
+    { stage: 'staging', policy: 'Delete' },
+    { stage: 'production', policy: 'Retain' },
+  ] as const)('$stage: every log group $policy on stack deletion', ({ stage, policy }) => {
     const template = Template.fromStack(defaults.stacks[stage]).toJSON() as { Resources: Record<string, { Type: string; DeletionPolicy?: string; UpdateReplacePolicy?: string }> };
     const groups = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Logs::LogGroup');
     expect(groups.length).toBeGreaterThan(Object.keys(resourcesOf(Template.fromStack(defaults.stacks[stage]), 'AWS::Lambda::Function')).length);

@@ -13,8 +13,8 @@ import { FUNCTION_MEMORY_MB, STAGE_CONFIGS, DEPLOY_STAGES, type DeployStage } fr
 import { createPaymentsApiApp } from '../../infra/stages.ts';
 import { onlyResource, PLACEHOLDER_CHUNK, placeholderBundles, refId, resourcesOf, synthesise, type Synthesised } from './fixtures.ts';
 
-const entries = Object.entries(FUNCTIONS) as [string, FunctionSpec][];
-const routes = entries.flatMap(([name, spec]) => spec.routes.map((route) => [routeKey(route), name, spec] as const));
+const entries = (Object.entries(FUNCTIONS) as [string, FunctionSpec][]).map(([name, spec]) => ({ name, spec }));
+const routes = entries.flatMap(({ name, spec }) => spec.routes.map((route) => ({ key: routeKey(route), name, spec })));
 
 // From shared/provider-docs/skip-environments.es.txt, not from the config under test.
 const SKIP_HOSTS: Record<DeployStage, Record<string, string>> = {
@@ -54,7 +54,7 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     expect(Object.keys(resourcesOf(template(), 'AWS::Lambda::Function'))).toHaveLength(entries.length);
   });
 
-  it.each(entries)('deploys %s on Node.js 24, arm64, from its own bundle and the chunks it imports', (name, spec) => {
+  it.each(entries)('deploys $name on Node.js 24, arm64, from its own bundle and the chunks it imports', ({ name, spec }) => {
     const [, fn] = functionOf(name);
     expect(fn.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
@@ -71,7 +71,7 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     expect(readFileSync(join(asset, PLACEHOLDER_CHUNK), 'utf8')).toContain(`placeholder chunk: ${name}\n`);
   });
 
-  it.each(entries)('gives %s exactly its catalog settings as environment', (name, spec) => {
+  it.each(entries)('gives $name exactly its catalog settings as environment', ({ name, spec }) => {
     const [, fn] = functionOf(name);
     const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
     const expected: string[] = spec.settings.filter((s) => !UNSET_IN_STAGE[stage].includes(s));
@@ -96,7 +96,7 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     }
   });
 
-  it.each(entries)('gives %s an environment its own settings validation accepts', (name, spec) => {
+  it.each(entries)('gives $name an environment its own settings validation accepts', ({ name, spec }) => {
     const [, fn] = functionOf(name);
     const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     // Values CloudFormation resolves at deploy time stand in as what they resolve to.
@@ -147,7 +147,7 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     });
   });
 
-  it.each(entries)('lets %s read only its own secret, write only its own logs, touch only table items', (name, spec) => {
+  it.each(entries)('lets $name read only its own secret, write only its own logs, touch only table items', ({ name, spec }) => {
     const [, fn] = functionOf(name);
     const roleId = refId(fn.Properties.Role);
     const role = resourcesOf(template(), 'AWS::IAM::Role')[roleId];
@@ -225,7 +225,7 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(config.logRetention);
   });
 
-  it.each(routes)('routes %s to %s, behind the clinic authorizer unless public', (key, name, spec) => {
+  it.each(routes)('routes $key to $name, behind the clinic authorizer unless public', ({ key, name, spec }) => {
     const [fnId] = functionOf(name);
     const [, route] = onlyResource(template(), 'AWS::ApiGatewayV2::Route', { RouteKey: key });
     const target = route.Properties.Target as { 'Fn::Join': [string, [string, unknown]] };
@@ -247,7 +247,7 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
 
   it('has exactly the catalog\'s routes', () => {
     const keys = Object.values(resourcesOf(template(), 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties.RouteKey);
-    expect(keys.sort()).toEqual(routes.map(([key]) => key).sort());
+    expect(keys.sort()).toEqual(routes.map(({ key }) => key).sort());
   });
 
   it('allows exactly the stage\'s CORS origins, methods and headers', () => {
@@ -336,9 +336,9 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
       .findAll()
       .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
       .flatMap((m) => Object.entries(m.data as Record<string, string>));
-    const publicRoutes = routes.filter(([, , spec]) => spec.public === true);
+    const publicRoutes = routes.filter(({ spec }) => spec.public === true);
     expect(acknowledged).toHaveLength(publicRoutes.length);
-    for (const [key] of publicRoutes) {
+    for (const { key } of publicRoutes) {
       expect(acknowledged).toContainEqual([
         'Annotation::AwsSolutions-APIG4',
         expect.stringMatching(new RegExp(`^${key.replace(/[{}/]/g, '\\$&')} is called server-to-server by .+ verifies the provider's signature`)),

@@ -1,10 +1,13 @@
 // `npm start` authenticates like a stage: its token endpoint and JWKS, the authorizer's check before every
 // clinic function (401/403), and what each clinic can see of another's payments, over real HTTP.
-import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { createPublicKey, type JsonWebKey } from 'node:crypto';
+import { createRemoteJWKSet, decodeJwt, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FUNCTIONS, ROUTE_FUNCTION_NAMES, type FunctionSpec } from '#shared/catalog.ts';
 import { startLocalIssuer } from '../../local/auth.ts';
 import { startLocalServer, type LocalServer } from '../../local/server.ts';
 import { setEnvironment } from '../support/env.ts';
+import { samplePatient } from '../support/fixtures.ts';
 
 let server: LocalServer;
 const tokens: Record<string, string> = {};
@@ -36,6 +39,7 @@ beforeAll(async () => {
   tokens.a = await tokenFor('clinica-demo-a', 'local-secret-a');
   tokens.b = await tokenFor('clinica-demo-b', 'local-secret-b');
   tokens.readOnly = await tokenFor('clinica-demo-a', 'local-secret-a', 'clinic-payments/payments.read');
+  tokens.writeOnly = await tokenFor('clinica-demo-a', 'local-secret-a', 'clinic-payments/payments.write');
 });
 afterAll(async () => {
   await server.close();
@@ -111,6 +115,66 @@ describe('the local authorizer, before any clinic function', () => {
     expect((await call('GET', '/v1/payments', tokens.readOnly)).status).toBe(200);
   });
 
+  describe('every clinic route of the catalog, attacked with tokens', () => {
+    const clinicRoutes = ROUTE_FUNCTION_NAMES.filter((name) => (FUNCTIONS[name] as FunctionSpec).public !== true).flatMap((name) =>
+      FUNCTIONS[name].routes.map((route) => ({ key: `${route.method} ${route.path}`, method: route.method, path: route.path.replace(/\{[^}]+\}/g, 'ord_attack1') })),
+    );
+    const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const forgeries: { name: string; token: () => Promise<string | undefined> }[] = [
+      { name: 'no token', token: () => Promise.resolve(undefined) },
+      {
+        name: 'alg none with a genuine payload',
+        token: () => {
+          const [, payload] = String(tokens.a).split('.');
+          return Promise.resolve(`${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`);
+        },
+      },
+      {
+        name: 'HS256 keyed with the issuer\'s own public key (algorithm confusion)',
+        token: async () => {
+          const { keys } = (await (await fetch(`${server.origin}/.well-known/jwks.json`)).json()) as { keys: JsonWebKey[] };
+          const pem = createPublicKey({ key: keys[0] as JsonWebKey, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
+          const payload = decodeJwt(String(tokens.a));
+          return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: 'local-1' }).sign(new TextEncoder().encode(String(pem)));
+        },
+      },
+      {
+        name: 'a genuine payload under another key\'s signature',
+        token: async () => {
+          const { privateKey } = await generateKeyPair('RS256');
+          return new SignJWT(decodeJwt(String(tokens.a))).setProtectedHeader({ alg: 'RS256', kid: 'local-1' }).sign(privateKey);
+        },
+      },
+      {
+        name: 'a genuine token with its payload edited (clinic B as client_id)',
+        token: () => {
+          const [header, payload, signature] = String(tokens.a).split('.');
+          const edited = { ...(JSON.parse(Buffer.from(String(payload), 'base64url').toString()) as object), client_id: 'clinica-demo-b', sub: 'clinica-demo-b' };
+          return Promise.resolve(`${header}.${b64(edited)}.${signature}`);
+        },
+      },
+      { name: 'a token in the wrong scheme (Basic)', token: () => Promise.resolve(`Basic:${tokens.a}`) },
+    ];
+    const cases = clinicRoutes.flatMap((route) => forgeries.map((forgery) => ({ route: route.key, ...route, forgery: forgery.name, token: forgery.token })));
+
+    it.each(cases)('$route with $forgery → 401 UNAUTHORIZED', async ({ method, path, token }) => {
+      const given = await token();
+      const res = given?.startsWith('Basic:')
+        ? await fetch(`${server.origin}${path}`, { method, headers: { authorization: `Basic ${given.slice(6)}`, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) })
+        : await call(method, path, given, method === 'POST' ? {} : undefined);
+      expect(res.status).toBe(401);
+      expect(await codeOf(res)).toBe('UNAUTHORIZED');
+    });
+
+    it.each(clinicRoutes)('$key with a token lacking its scope → 403 FORBIDDEN', async ({ method, path }) => {
+      // A read-only token on a write route, a write-only token on a read route.
+      const token = method === 'GET' ? tokens.writeOnly : tokens.readOnly;
+      const res = await call(method, path, token, method === 'POST' ? {} : undefined);
+      expect(res.status).toBe(403);
+      expect(await codeOf(res)).toBe('FORBIDDEN');
+    });
+  });
+
   it('provider routes stay public: their own signatures are checked instead', async () => {
     const res = await call('POST', '/v1/webhooks/skippay', undefined, { id: 'evt_1' });
     expect(await codeOf(res)).toBe('INVALID_SIGNATURE');
@@ -149,7 +213,7 @@ describe('whose payment, for how much', () => {
     const order = (await (
       await call('POST', '/v1/orders', tokens.a, {
         total_amount: 50000,
-        customer: { rut: '12.345.678-5', first_name: 'Ana', last_name: 'Pérez', email: 'ana@example.cl', phone_number: '+56912345678' },
+        customer: samplePatient,
       })
     ).json()) as { order_token: string };
     expect(await (await call('GET', `/v1/payments/skippay/${order.order_token}`, tokens.a)).json()).toMatchObject({ status: 'pending', amount: 50000 });

@@ -254,12 +254,13 @@ describe.skipIf(SKIP)(`demo page in headless Chromium${SKIP ? ` (skipped: no ${C
     await page.close();
   }, 60_000);
 
-  it('looks the same at phone and desktop widths (screenshots for review)', async () => {
-    for (const [name, viewport] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
-      const page = await demoPage(viewport);
-      await page.screenshot({ path: `${RESULTS}local-demo-${name}.png`, fullPage: true });
-      await page.close();
-    }
+  it.each([
+    { name: 'phone', viewport: PHONE },
+    { name: 'desktop', viewport: DESKTOP },
+  ])('renders at $name width (a screenshot for review)', async ({ name, viewport }) => {
+    const page = await demoPage(viewport);
+    await page.screenshot({ path: `${RESULTS}local-demo-${name}.png`, fullPage: true });
+    await page.close();
   }, 60_000);
 
   it('renders the API reference at /docs from local files (no network), every operation listed', async () => {

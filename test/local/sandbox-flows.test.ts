@@ -8,6 +8,7 @@ import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ETPAY_RESULT_QUERY_PARAM, SANDBOX_SKIP_SECRET, SPOT_WIDGET_EVENTS, startSandbox } from '../../local/sandbox/index.ts';
 import type { Sandbox } from '../../local/sandbox/index.ts';
+import { samplePatientCanonical, sampleSkipUserData } from '../support/fixtures.ts';
 
 interface Received { headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -48,7 +49,7 @@ function postJson(url: string, body: unknown, headers: Record<string, string> = 
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
-const customer = { rut: '12345678-5', first_name: 'Ana', last_name: 'Pérez', email: 'ana@example.cl', phone_number: '+56912345678' };
+const customer = samplePatientCanonical;
 
 /** Order + widget token, as our backend does; returns the iframe URL the frontend would get. */
 async function aapdWidget(withOrder = true): Promise<{ orderToken: string; widgetToken: string; iframeUrl: string }> {
@@ -56,7 +57,7 @@ async function aapdWidget(withOrder = true): Promise<{ orderToken: string; widge
     { authorization: 'Bearer st_test_sandbox' })).json()) as { hash: string };
   const widget = (await (await postJson(`${sandbox.skipBackendUrl}/spot/widget?public_key=pk_test_sandbox`, {
     rut: customer.rut,
-    user_data: { name: 'Ana', surname: 'Pérez', email: customer.email, phone_number: customer.phone_number },
+    user_data: sampleSkipUserData,
     ...(withOrder ? { order_token: order.hash } : {}),
   })).json()) as { widget_token: string; url: string };
   const iframeUrl = new URL(widget.url);
@@ -180,11 +181,11 @@ describe('Spot widget page', () => {
   });
 
   it.each([
-    ['an unknown widget_token', (url: URL) => url.searchParams.set('widget_token', 'nope'), 404],
-    ['a missing public_key', (url: URL) => url.searchParams.delete('public_key'), 401],
-    ['order_token twice', (url: URL) => url.searchParams.append('order_token', 'ord_x'), 400],
-    ['another order_token', (url: URL) => url.searchParams.set('order_token', 'ord_x'), 400],
-  ])('shows an error page for %s', async (_case, change, status) => {
+    { name: 'an unknown widget_token', change: (url: URL) => url.searchParams.set('widget_token', 'nope'), status: 404 },
+    { name: 'a missing public_key', change: (url: URL) => url.searchParams.delete('public_key'), status: 401 },
+    { name: 'order_token twice', change: (url: URL) => url.searchParams.append('order_token', 'ord_x'), status: 400 },
+    { name: 'another order_token', change: (url: URL) => url.searchParams.set('order_token', 'ord_x'), status: 400 },
+  ])('$name → an error page, $status', async ({ change, status }) => {
     const url = new URL((await aapdWidget()).iframeUrl);
     change(url);
     const res = await fetch(url);

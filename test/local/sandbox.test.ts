@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FAULT_VALUES, SANDBOX_FAULTS, SANDBOX_ETPAY_SECRET, SANDBOX_SKIP_SECRET, startSandbox } from '../../local/sandbox/index.ts';
 import type { FaultValue, Sandbox } from '../../local/sandbox/index.ts';
+import { samplePatientCanonical, sampleSkipUserData } from '../support/fixtures.ts';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -19,8 +20,8 @@ const etpayCredentials = {
   merchant_code: SANDBOX_ETPAY_SECRET.ETPAY_MERCHANT_CODE,
   merchant_api_token: SANDBOX_ETPAY_SECRET.ETPAY_MERCHANT_API_TOKEN,
 };
-const customer = { rut: '12345678-5', first_name: 'Ana', last_name: 'Pérez', email: 'ana@example.cl', phone_number: '+56912345678' };
-const patient = { name: 'Ana', surname: 'Pérez', email: 'ana@example.cl', phone_number: '+56912345678' };
+const customer = samplePatientCanonical;
+const patient = sampleSkipUserData;
 
 function postJson(url: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal });
@@ -40,7 +41,7 @@ const providerCalls = {
     required: ['widget_token', 'url'],
     call: (text: string, signal?: AbortSignal) =>
       postJson(`${sandbox.skipBackendUrl}/spot/widget?public_key=${SANDBOX_SKIP_SECRET.SKIP_PUBLIC_KEY}`,
-        { rut: '12345678-5', user_data: { ...patient, name: text } }, {}, signal),
+        { rut: customer.rut, user_data: { ...patient, name: text } }, {}, signal),
   },
   etpay: {
     success: 200,
@@ -64,11 +65,11 @@ describe('SkipPay orders', () => {
     ]);
   });
 
-  it.each([
-    ['no Authorization', {}],
-    ['a live secret', { authorization: 'Bearer st_live_abc' }],
-    ['a non-Bearer scheme', { authorization: 'Basic st_test_sandbox' }],
-  ])('answers 401 to %s', async (_case, headers: Record<string, string>) => {
+  it.each<{ name: string; headers: Record<string, string> }>([
+    { name: 'no Authorization', headers: {} },
+    { name: 'a live secret', headers: { authorization: 'Bearer st_live_abc' } },
+    { name: 'a non-Bearer scheme', headers: { authorization: 'Basic st_test_sandbox' } },
+  ])('$name → 401', async ({ headers }) => {
     const res = await postJson(`${sandbox.skippayApiUrl}/orders`, order, headers);
     expect(res.status).toBe(401);
     expect(await res.json()).toHaveProperty('error', 'unauthorized');
@@ -91,7 +92,7 @@ describe('SkipPay orders', () => {
 });
 
 describe('Skip backend widget tokens', () => {
-  const request = { rut: '12345678-5', user_data: patient, order_token: 'ord_abc123' };
+  const request = { rut: customer.rut, user_data: patient, order_token: 'ord_abc123' };
   const endpoint = (): string => `${sandbox.skipBackendUrl}/spot/widget?public_key=pk_test_sandbox`;
 
   it('mints a widget token whose URL is on the sandbox widget origin, without order_token', async () => {
@@ -109,18 +110,18 @@ describe('Skip backend widget tokens', () => {
   });
 
   it.each([
-    ['no public_key', ''],
-    ['a live public key', '?public_key=pk_live_abc'],
-    ['a client secret as the key', '?public_key=ci_test_sandbox'],
-  ])('answers 401 to %s', async (_case, query) => {
+    { name: 'no public_key', query: '' },
+    { name: 'a live public key', query: '?public_key=pk_live_abc' },
+    { name: 'a client secret as the key', query: '?public_key=ci_test_sandbox' },
+  ])('$name → 401', async ({ query }) => {
     const res = await postJson(`${sandbox.skipBackendUrl}/spot/widget${query}`, request);
     expect(res.status).toBe(401);
   });
 
-  it.each([
-    ['an Authorization header', {}, { authorization: 'Bearer st_test_sandbox' }],
-    ['a client secret in the body', { client_secret: 'st_test_sandbox' }, {}],
-  ])('answers 400 to %s (a leaked secret)', async (_case, extra, headers) => {
+  it.each<{ name: string; extra: Record<string, unknown>; headers: Record<string, string> }>([
+    { name: 'an Authorization header', extra: {}, headers: { authorization: 'Bearer st_test_sandbox' } },
+    { name: 'a client secret in the body', extra: { client_secret: 'st_test_sandbox' }, headers: {} },
+  ])('$name → 400 secret_leak', async ({ extra, headers }) => {
     const res = await postJson(endpoint(), { ...request, ...extra }, headers);
     expect(res.status).toBe(400);
     expect(await res.json()).toHaveProperty('error', 'secret_leak');
@@ -156,22 +157,22 @@ describe('ETpay session initialisation', () => {
     expect((await terms.text()).startsWith('%PDF-')).toBe(true);
   });
 
-  it.each([
-    ['a wrong token', { merchant_api_token: 'nope' }],
-    ['a wrong merchant', { merchant_code: 'cl_demo_cl' }],
-    ['no credentials', { merchant_code: undefined, merchant_api_token: undefined }],
-  ])('answers 401 to %s', async (_case, change) => {
+  it.each<{ name: string; change: Record<string, unknown> }>([
+    { name: 'a wrong token', change: { merchant_api_token: 'nope' } },
+    { name: 'a wrong merchant', change: { merchant_code: 'cl_demo_cl' } },
+    { name: 'no credentials', change: { merchant_code: undefined, merchant_api_token: undefined } },
+  ])('$name → 401', async ({ change }) => {
     const res = await postJson(endpoint(), { ...session, ...change });
     expect(res.status).toBe(401);
   });
 
-  it.each([
-    ['a decimal amount', { order_amount: 50000.5 }, 'order_amount'],
-    ['an amount as a string', { order_amount: '50000' }, 'order_amount'],
-    ['a RUT with a dash', { user_rut: '11111111-1' }, 'user_rut'],
-    ['an unknown bank', { user_bank_code: 'cl_nope' }, 'user_bank_code'],
-    ['a relative return URL', { payment_completed_url: '/ok' }, 'payment_completed_url'],
-  ])('answers 400 to %s', async (_case, change, path) => {
+  it.each<{ name: string; change: Record<string, unknown>; path: string }>([
+    { name: 'a decimal amount', change: { order_amount: 50000.5 }, path: 'order_amount' },
+    { name: 'an amount as a string', change: { order_amount: '50000' }, path: 'order_amount' },
+    { name: 'a RUT with a dash', change: { user_rut: '11111111-1' }, path: 'user_rut' },
+    { name: 'an unknown bank', change: { user_bank_code: 'cl_nope' }, path: 'user_bank_code' },
+    { name: 'a relative return URL', change: { payment_completed_url: '/ok' }, path: 'payment_completed_url' },
+  ])('$name → 400 at $path', async ({ change, path }) => {
     const res = await postJson(endpoint(), { ...session, ...change });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { details: { path: string }[] }).details.map((d) => d.path)).toEqual([path]);
@@ -179,9 +180,9 @@ describe('ETpay session initialisation', () => {
 });
 
 describe('fault values', () => {
-  const cases = Object.keys(providerCalls).flatMap((provider) => FAULT_VALUES.map((fault): [string, FaultValue] => [provider, fault]));
+  const cases = Object.keys(providerCalls).flatMap((provider) => FAULT_VALUES.map((fault): { provider: string; fault: FaultValue } => ({ provider, fault })));
 
-  it.each(cases)('%s answers %s as documented', async (provider, fault) => {
+  it.each(cases)('$provider answers $fault as documented', async ({ provider, fault }) => {
     const { call, success, required } = providerCalls[provider as keyof typeof providerCalls];
     const spec = SANDBOX_FAULTS[fault];
     if (fault === 'FAULT-TIMEOUT') {

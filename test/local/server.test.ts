@@ -176,13 +176,16 @@ describe('routes, end to end through the sandbox', () => {
 });
 
 describe('the API Gateway stand-in', () => {
-  it('answers an unknown route, or a known path with another method, 404 NOT_FOUND in the contract shape', async () => {
-    for (const [method, path] of [['GET', '/v1/nope'], ['GET', '/v1/orders'], ['POST', '/v1/orders/'], ['DELETE', '/v1/orders']] as const) {
-      const response = await fetch(`${server.origin}${path}`, { method });
-      const body = await expectAnswer(response, 404, errorBody);
-      expect(body.error.code).toBe('NOT_FOUND');
-      expect(body.error.request_id).toBe(response.headers.get('x-request-id'));
-    }
+  it.each([
+    { name: 'an unknown route', method: 'GET', path: '/v1/nope' },
+    { name: 'a known path with another method', method: 'GET', path: '/v1/orders' },
+    { name: 'a trailing slash', method: 'POST', path: '/v1/orders/' },
+    { name: 'a method no route has', method: 'DELETE', path: '/v1/orders' },
+  ])('$name ($method $path) → 404 NOT_FOUND in the contract shape', async ({ method, path }) => {
+    const response = await fetch(`${server.origin}${path}`, { method });
+    const body = await expectAnswer(response, 404, errorBody);
+    expect(body.error.code).toBe('NOT_FOUND');
+    expect(body.error.request_id).toBe(response.headers.get('x-request-id'));
   });
 
   it('routes path parameters to the function (an unknown order is the function\'s own 404)', async () => {

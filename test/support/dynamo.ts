@@ -2,7 +2,7 @@
 // every test of the payment state. One per test file; the functions reach it the way they reach
 // DynamoDB anywhere: AWS_ENDPOINT_URL_DYNAMODB, read by the SDK itself.
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,8 @@ export interface PaymentsTable {
   /** Every item whose id starts with `prefix`, read straight from the table (expired ones included). */
   items(prefix?: string): Promise<Item[]>;
   get(id: string): Promise<Item | undefined>;
+  /** Writes an item as it is, unconditionally (a test's arrangement: an expired item TTL has not deleted yet). */
+  put(item: Item): Promise<void>;
 }
 
 /** Starts dynalite before the file's tests, creates the table and points the SDK and PAYMENTS_TABLE at it. */
@@ -69,6 +71,9 @@ export const usePaymentsTable = (name = 'clinic-payments-test'): PaymentsTable =
     get: async (id) => {
       const { Item } = await client().send(new GetCommand({ TableName: name, Key: { [PAYMENTS_TABLE_PARTITION_KEY]: id }, ConsistentRead: true }));
       return Item;
+    },
+    put: async (item) => {
+      await client().send(new PutCommand({ TableName: name, Item: item }));
     },
   };
 };

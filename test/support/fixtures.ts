@@ -13,5 +13,13 @@ export const samplePatient = {
 /** The same patient in the forms the providers receive: canonical RUT, E.164 phone. */
 export const samplePatientCanonical = { ...samplePatient, rut: '12345678-5', phone_number: '+56912345678' } as const;
 
+/** Her, as Skip's widget endpoint receives her (`user_data`; the RUT travels beside it). */
+export const sampleSkipUserData = {
+  name: samplePatientCanonical.first_name,
+  surname: samplePatientCanonical.last_name,
+  email: samplePatientCanonical.email,
+  phone_number: samplePatientCanonical.phone_number,
+} as const;
+
 /** A SkipPay AAPD order for her. */
 export const sampleOrder = { reference: 'CLINIC-000123', total_amount: 50000, customer: samplePatient } as const;

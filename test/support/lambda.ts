@@ -13,7 +13,7 @@ export interface EventOptions {
 }
 
 /** Verified claims as API Gateway's JWT authorizer hands them over, for two clinic applications. */
-export const TEST_ISSUER = 'https://issuer.test';
+const TEST_ISSUER = 'https://issuer.test';
 export const CLINIC_A = { iss: TEST_ISSUER, client_id: 'clinic-a', sub: 'clinic-a', scope: 'clinic-payments/payments.write clinic-payments/payments.read' };
 export const CLINIC_B = { ...CLINIC_A, client_id: 'clinic-b', sub: 'clinic-b' };
 /** The owner shared/http/owner.ts derives from those claims. */

@@ -1,11 +1,13 @@
-// A loopback TCP proxy in front of a test server (dynalite) that a test can break at an exact moment:
-// every open connection is dropped and new ones are refused, until it is healed.
+// A loopback TCP proxy in front of a test server (dynalite) that a test can break at an exact moment, until
+// it is healed: `break` drops every open connection and refuses new ones; `hang` drops them and accepts new
+// ones that are never answered (a hung service).
 import { connect, createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 export interface TcpProxy {
   url: string;
   break(): void;
+  hang(): void;
   heal(): void;
   close(): Promise<void>;
 }
@@ -13,7 +15,7 @@ export interface TcpProxy {
 export const startTcpProxy = async (target: string): Promise<TcpProxy> => {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
-  let broken = false;
+  let mode: 'open' | 'broken' | 'hung' = 'open';
   const track = (socket: Socket): void => {
     sockets.add(socket);
     socket.on('error', () => undefined);
@@ -21,8 +23,12 @@ export const startTcpProxy = async (target: string): Promise<TcpProxy> => {
   };
   const server = createServer((client) => {
     track(client);
-    if (broken) {
+    if (mode === 'broken') {
       client.destroy();
+      return;
+    }
+    if (mode === 'hung') {
+      client.on('data', () => undefined);
       return;
     }
     const upstream = connect(Number(port), hostname);
@@ -35,11 +41,15 @@ export const startTcpProxy = async (target: string): Promise<TcpProxy> => {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     break: () => {
-      broken = true;
+      mode = 'broken';
+      for (const socket of sockets) socket.destroy();
+    },
+    hang: () => {
+      mode = 'hung';
       for (const socket of sockets) socket.destroy();
     },
     heal: () => {
-      broken = false;
+      mode = 'open';
     },
     close: async () => {
       for (const socket of sockets) socket.destroy();

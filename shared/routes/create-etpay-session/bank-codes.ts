@@ -9,4 +9,3 @@ export const ETPAY_BANK_CODES = [
   'cl_scotiabank',
   'cl_mach',
 ] as const;
-export type EtpayBankCode = (typeof ETPAY_BANK_CODES)[number];

@@ -9,7 +9,7 @@ import { ApiError, type ErrorDetail } from '../../errors.ts';
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const CONTROL_OR_BACKSLASH = /[\p{Cc}\\]/u;
 
-export const returnUrlProblem = (value: string, allowedOrigins: readonly string[], stage: Stage): string | undefined => {
+const returnUrlProblem = (value: string, allowedOrigins: readonly string[], stage: Stage): string | undefined => {
   if (CONTROL_OR_BACKSLASH.test(value)) return 'must not contain control characters or backslashes';
   if (!URL.canParse(value)) return 'must be an absolute URL';
   const url = new URL(value);

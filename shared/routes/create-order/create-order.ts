@@ -6,10 +6,11 @@ import { logger } from '../../observability/logger.ts';
 import { createSkipPayOrder } from '../../providers/skippay.ts';
 import { keyedReference, withIdempotencyKey } from '../../state/idempotency.ts';
 import { addAttempt, openOrder } from '../../state/orders.ts';
+import { keyHashOf, recordOrderNotRecorded } from '../../state/uncertain-outcomes.ts';
 import type { CreateOrderBody, CreateOrderHeaders, CreateOrderResult } from './schema.ts';
 
 /** Unique without coordination: a clinic that sends no reference still gets one it can reconcile. */
-export const generateReference = (): string => `CPA-${randomUUID().replaceAll('-', '').toUpperCase()}`;
+const generateReference = (): string => `CPA-${randomUUID().replaceAll('-', '').toUpperCase()}`;
 
 /**
  * The reference SkipPay gets: the body's; with an Idempotency-Key, one derived from the caller and the key,
@@ -25,7 +26,8 @@ export const createOrder = async (
   const owner = ctx.caller;
   const { PAYMENTS_TABLE } = ctx.settings;
   const skip = await ctx.secret();
-  const reference = orderReference(input, owner, ctx.headers['idempotency-key']);
+  const key = ctx.headers['idempotency-key'];
+  const reference = orderReference(input, owner, key);
   const order = await createSkipPayOrder(
     { reference, total_amount: input.total_amount, customer: input.customer, provider_rut: input.provider_rut },
     { apiUrl: ctx.settings.SKIPPAY_API_URL, clientSecret: skip.SKIPPAY_CLIENT_SECRET, ...ctx.budget },
@@ -41,11 +43,18 @@ export const createOrder = async (
     });
     if (created) await addAttempt(PAYMENTS_TABLE, recorded, { provider: 'skippay', providerId: order.hash, amount: input.total_amount, providerStatus: order.status });
   } catch (error) {
-    // SkipPay holds an order this API could not record (its webhooks would move nothing): no 201 for it.
-    // The caller's retry with the same key sends the same reference; this line names the orphan for
-    // reconciliation (the table may be what is down).
+    // SkipPay holds an order this API could not record (its webhooks would move nothing): no 201 for it, the
+    // store's own error (503 DEPENDENCY_UNAVAILABLE when the table failed transiently). The order is named
+    // for reconciliation, with or without a key: an uncertain-outcome record (ORDER_NOT_RECORDED), or its
+    // ERROR log line when the table is still down. A retry with the same key sends the same reference.
     logger.error('order created at SkipPay but not recorded', { reference, order_token: order.hash });
-    throw error;
+    throw await recordOrderNotRecorded(error, {
+      table: PAYMENTS_TABLE,
+      functionName: 'create-order',
+      reference,
+      keyHash: key === undefined || owner === undefined ? undefined : keyHashOf(owner, key),
+      orderToken: order.hash,
+    });
   }
   return {
     statusCode: 201,

@@ -1,12 +1,16 @@
 // The payment-status route's one domain call, for both its routes: the provider is told apart by the path
 // parameter its route names. Only the owner's order is ever found: another clinic's order answers 404
-// exactly like an unknown one. `?refresh=true` asks the provider first while the order is pending
-// (refresh.ts: rate-limited per order).
+// exactly like an unknown one. `?refresh=true` asks the provider first while the order is unpaid and its newest attempt open
+// (refresh.ts: rate-limited per order). The refresh path (the provider pulls, the secrets, the event
+// publisher) is imported on the first refresh only: a plain read, the common request, loads none of it.
 import { ApiError } from '../../errors.ts';
 import type { RouteContext, SecretLoader } from '../../http/route.ts';
 import { getOrder, paymentView } from '../../state/orders.ts';
-import { refreshOrder } from './refresh.ts';
+import type * as Refresh from './refresh.ts';
 import type { GetPaymentStatusPath, GetPaymentStatusQuery, GetPaymentStatusResult } from './schema.ts';
+
+let refresh: Promise<typeof Refresh> | undefined;
+const loadRefresh = (): Promise<typeof Refresh> => (refresh ??= import('./refresh.ts'));
 
 export const getPaymentStatus = async (
   path: GetPaymentStatusPath,
@@ -24,7 +28,7 @@ export const getPaymentStatus = async (
         : Promise.resolve(undefined);
   let order = await read();
   if (!order) throw new ApiError('NOT_FOUND', { message: 'No payment is known for this order.' });
-  if (query?.refresh === 'true' && (await refreshOrder(PAYMENTS_TABLE, order, ctx.settings, secrets, ctx.budget))) {
+  if (query?.refresh === 'true' && (await (await loadRefresh()).refreshOrder(PAYMENTS_TABLE, order, ctx.settings, secrets, ctx.budget))) {
     order = (await read()) ?? order;
   }
   return { statusCode: 200, body: paymentView(order) };

@@ -12,7 +12,7 @@ export const getPaymentStatusPath = z.object({
 });
 export type GetPaymentStatusPath = z.output<typeof getPaymentStatusPath>;
 
-/** `?refresh=true`: pull the provider first while the order is pending (at most once per order every 30 s). */
+/** `?refresh=true`: pull the provider first while the order is unpaid and its newest attempt open (at most once per order every 30 s). */
 export const getPaymentStatusQuery = z.object({
   refresh: z.optional(z.enum(['true', 'false'])),
 });

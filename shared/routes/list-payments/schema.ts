@@ -5,9 +5,9 @@ import type { RouteResult } from '../../http/response.ts';
 import { paymentViewSchema } from '../../state/orders.ts';
 import { ORDER_STATUSES } from '../../state/transitions.ts';
 
-export const MAX_RANGE_DAYS = 31;
+const MAX_RANGE_DAYS = 31;
 const DAY_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_LIMIT = 50;
+const DEFAULT_LIMIT = 50;
 
 const instant = z.pipe(
   z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone' }),

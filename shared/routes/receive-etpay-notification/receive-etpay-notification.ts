@@ -37,6 +37,9 @@ export const receiveEtpayNotification = async (
   const sessionToken = namedSession(input);
   const attempt = sessionToken === undefined ? undefined : await findAttempt(PAYMENTS_TABLE, 'etpay', sessionToken);
   if (!attempt) throw new ApiError('INVALID_SIGNATURE', { reason: 'etpay notification: no signed result and no session we know' });
+  // Already paid here: a pull could not change it (a success stays a success), so ETpay is not asked again,
+  // however often an unsigned body names the session (its token is in the payer's payment_url).
+  if (attempt.status === 'succeeded') return received;
   try {
     const etpay = await ctx.secret();
     await pullAndRecord(

@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { providerTokenSchema } from '../../domain/provider-token.ts';
-import { PROVIDER_AMOUNT } from '../../providers/payment-status.ts';
 import { ApiError, configurationError, isApiError, isUpstreamFailure } from '../../errors.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { logger } from '../../observability/logger.ts';
@@ -16,6 +15,7 @@ import { recordAttemptResult } from '../../state/attempt-results.ts';
 import { findAttempt } from '../../state/orders.ts';
 import { expiresIn, recordOnce } from '../../state/table.ts';
 import { outcomeOf } from '../../state/transitions.ts';
+import { PROVIDER_AMOUNT } from '../../providers/payment-status.ts';
 import type { ReceiveSkipPayWebhookHeaders, ReceiveSkipPayWebhookResult } from './schema.ts';
 import { skipPaySignatureProblem } from './skippay-signature.ts';
 
@@ -28,10 +28,8 @@ const orderFields = {
   hash: caught(providerTokenSchema),
   order_hash: caught(providerTokenSchema),
   status: caught(text(64)),
-  // Read like every provider amount (PROVIDER_AMOUNT: `"50.000"` is not fifty). Absent: the order's own
-  // amount (the contract's shapes carry none). Present but unreadable: 0, which matches no order, so a paid
-  // event is needs_review, never paid at an amount nobody could read (fail closed).
-  total_amount: z.catch(z.optional(PROVIDER_AMOUNT), 0),
+  // The providers' one amount rule (PROVIDER_AMOUNT); present but unreadable is `null`, never "absent".
+  total_amount: z.catch(z.optional(z.nullable(PROVIDER_AMOUNT)), null),
 };
 const skipPayEvent = z.object({
   id: caught(z.string().check(z.regex(/^[\x21-\x7E]{1,256}$/))),
@@ -49,7 +47,8 @@ export interface SkipPayEvent {
   orderToken?: string | undefined;
   /** The order's status, when the event says it readably. */
   status?: string | undefined;
-  totalAmount?: number | undefined;
+  /** The amount the event says; `null` when it gives one we cannot read (never taken as the right one). */
+  totalAmount?: number | null | undefined;
 }
 
 const fromBody = (body: SkipPayEventBody): SkipPayEvent => {
@@ -61,12 +60,12 @@ const fromBody = (body: SkipPayEventBody): SkipPayEvent => {
     orderToken: data.hash ?? data.order_hash ?? body.hash ?? body.order_hash,
     // `order.paid` events carry the status in the type; otherwise `status` says it.
     status: data.status ?? body.status ?? (type === 'order.paid' ? 'paid' : undefined),
-    totalAmount: data.total_amount ?? body.total_amount,
+    totalAmount: data.total_amount !== undefined ? data.total_amount : body.total_amount,
   };
 };
 
 /** Read only once the signature holds. A body that is not a JSON object is still a (stored) event. */
-export const readSkipPayEvent = (raw: Buffer): SkipPayEvent => {
+const readSkipPayEvent = (raw: Buffer): SkipPayEvent => {
   let json: unknown;
   try {
     json = JSON.parse(raw.toString('utf8'));
@@ -113,7 +112,9 @@ export const receiveSkipPayWebhook = async (
         reportMetrics('skippay', [[MetricName.UnrecognizedEvent, 'Count', 1]]);
         return;
       }
-      if (status !== undefined) {
+      // A `paid` whose amount is there but unreadable is not believed to be the order's amount: pulled below.
+      const unreadablePaidAmount = status !== undefined && event.totalAmount === null && outcomeOf('skippay', status) === 'success';
+      if (status !== undefined && !unreadablePaidAmount) {
         await recordAttemptResult(
           PAYMENTS_TABLE,
           attempt,
@@ -125,7 +126,7 @@ export const receiveSkipPayWebhook = async (
       }
       // Already paid here: a pull could not change it (a success stays a success), so SkipPay is not asked.
       if (attempt.status === 'succeeded') return;
-      // About an order we know, but its status cannot be read: ask SkipPay. If that fails, the event stays
+      // About an order we know, but its status (or its paid amount) cannot be read: ask SkipPay. If that fails, the event stays
       // acknowledged and the attempt stays due, so reconcile-payments pulls it on its next run.
       try {
         const connections: ProviderConnections = {

@@ -1,8 +1,9 @@
 // Bare POST /v1/etpay/sessions: the same checks (return URLs against the stage's origins included),
-// secret, ETpay call, session record in DynamoDB and answer as ours, hand-written.
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+// secret, the owner's order opened first (its first amount kept, a paid one refused), ETpay call, the
+// session recorded as the order's attempt in DynamoDB and answer as ours, hand-written.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { amount, ConfigError, type Detail, dynamoClient, email, endpoint, env, fail, isObject, logged, onlyKeys, postJson, readJsonObject, requestIdOf, respond, type Result, rut, secret, text, TOKEN } from './common.ts';
+import { amount, callerOf, ConfigError, type Detail, email, endpoint, env, fail, isObject, logged, onlyKeys, postJson, readJsonObject, requestIdOf, respond, type Result, rut, secret, text, TOKEN } from './common.ts';
+import { addAttempt, openOrder } from './payment-state.ts';
 
 const BODY_KEYS = new Set([
   'merchant_order_id', 'order_amount', 'customer_email', 'metadata', 'user_bank_code', 'user_rut', 'is_rut_block',
@@ -15,7 +16,6 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 let origins: string[] | undefined;
 let paymentBase: string | undefined;
 let webhookUrl: string | undefined;
-const SESSION_SECONDS = 7 * 24 * 60 * 60;
 const allowedOrigins = (): string[] => (origins ??= env('ETPAY_RETURN_ORIGINS').split(',').map((entry) => new URL(entry.trim()).origin));
 
 const returnUrl = (value: unknown, path: string, problems: Detail[]): string | undefined => {
@@ -66,8 +66,13 @@ const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<
     const completed = returnUrl(body.payment_completed_url, 'payment_completed_url', problems);
     const cancelled = returnUrl(body.payment_cancellation_url, 'payment_cancellation_url', problems);
     if (problems.length > 0 || orderId === undefined || orderAmount === undefined) return fail(400, 'VALIDATION_ERROR', requestId, problems);
+    const owner = callerOf(event);
+    if (owner === '') return fail(401, 'UNAUTHORIZED', requestId);
 
     const etpay = await secret(env('ETPAY_SECRET_ID'), ['ETPAY_MERCHANT_CODE', 'ETPAY_MERCHANT_API_TOKEN']);
+    const { order, created } = await openOrder(owner, 'etpay', orderId, orderAmount, undefined);
+    if (!created && order.status?.S === 'paid') return fail(409, 'ORDER_ALREADY_PAID', requestId);
+    if (!created && order.amount?.N !== String(orderAmount)) return fail(409, 'ORDER_CONFLICT', requestId);
     const request = {
       merchant_code: etpay.ETPAY_MERCHANT_CODE,
       merchant_api_token: etpay.ETPAY_MERCHANT_API_TOKEN,
@@ -92,21 +97,7 @@ const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<
     ) {
       return fail(502, 'UPSTREAM_BAD_RESPONSE', requestId, undefined, 'etpay');
     }
-    const createdAt = new Date();
-    await dynamoClient().send(
-      new PutItemCommand({
-        TableName: env('PAYMENTS_TABLE'),
-        Item: {
-          id: { S: `etpay-session#${token}` },
-          token: { S: token },
-          signature_token: { S: signature },
-          merchant_order_id: { S: orderId },
-          order_amount: { N: String(orderAmount) },
-          created_at: { S: createdAt.toISOString() },
-          expiration: { N: String(Math.floor(createdAt.getTime() / 1000) + SESSION_SECONDS) },
-        },
-      }),
-    );
+    await addAttempt(order, 'etpay', token, orderAmount, { signatureToken: signature });
     const paymentUrl = (paymentBase ??= process.env.ETPAY_PAYMENT_URL ?? '');
     return respond(
       201,

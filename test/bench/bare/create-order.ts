@@ -1,8 +1,10 @@
-// Bare POST /v1/orders: the same checks, secret, SkipPay call and answer as ours, hand-written.
+// Bare POST /v1/orders: the same checks, secret, SkipPay call, owner-scoped order (and its attempt) in
+// DynamoDB and answer as ours, hand-written.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { amount, callerOf, ConfigError, type Detail, email, endpoint, env, fail, isObject, logged, matches, onlyKeys, phone, postJson, readJsonObject, requestIdOf, respond, type Result, rut, secret, text, TOKEN } from './common.ts';
 import { claimKey } from './idempotency.ts';
+import { addAttempt, openOrder } from './payment-state.ts';
 
 const BODY_KEYS = new Set(['reference', 'total_amount', 'provider_rut', 'customer']);
 const CUSTOMER_KEYS = new Set(['rut', 'first_name', 'last_name', 'email', 'phone_number']);
@@ -23,7 +25,7 @@ interface Order {
   providerRut: [string, string] | undefined;
 }
 
-const placeOrder = async (order: Order, context: Context): Promise<Answer> => {
+const placeOrder = async (order: Order, owner: string, context: Context): Promise<Answer> => {
   const skip = await secret(env('SKIP_SECRET_ID'), ['SKIP_PUBLIC_KEY', 'SKIPPAY_CLIENT_ID', 'SKIPPAY_CLIENT_SECRET']);
   const ref = order.reference ?? `CPA-${randomUUID().replaceAll('-', '').toUpperCase()}`;
   const { providerRut } = order;
@@ -40,6 +42,9 @@ const placeOrder = async (order: Order, context: Context): Promise<Answer> => {
   if (typeof hash !== 'string' || !TOKEN.test(hash) || (status !== undefined && (typeof status !== 'string' || status.length > 64))) {
     return { status: 502, body: 'UPSTREAM_BAD_RESPONSE' };
   }
+  // Known from its creation on: the owner's order, pending, and the SkipPay order as its attempt.
+  const opened = await openOrder(owner, 'skippay', hash, order.total, status);
+  if (opened.created) await addAttempt(opened.order, 'skippay', hash, order.total, { providerStatus: status });
   return { status: 201, body: { order_token: hash, reference: ref, ...(status ? { status } : {}) } };
 };
 
@@ -72,13 +77,15 @@ const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<
     if (key !== undefined) matches(key, IDEMPOTENCY_KEY, 'headers.idempotency-key', problems);
     if (problems.length > 0 || total === undefined || !customer) return fail(400, 'VALIDATION_ERROR', requestId, problems);
 
+    const owner = callerOf(event);
+    if (owner === '') return fail(401, 'UNAUTHORIZED', requestId);
     const order = { reference, total, customer, providerRut };
-    if (key === undefined) return answer(await placeOrder(order, context), requestId);
-    const once = await claimKey<Answer>('create-order', callerOf(event), key, order, context);
+    if (key === undefined) return answer(await placeOrder(order, owner, context), requestId);
+    const once = await claimKey<Answer>('create-order', owner, key, order, context);
     if (!once.run) return once.replay ? answer(once.replay, requestId) : fail(once.conflict ?? 409, once.conflict === 422 ? 'IDEMPOTENCY_KEY_REUSED' : 'IDEMPOTENCY_CONFLICT', requestId);
     let placed: Answer;
     try {
-      placed = await placeOrder(order, context);
+      placed = await placeOrder(order, owner, context);
     } catch (error) {
       await once.failed();
       throw error;

@@ -1,6 +1,8 @@
 // Bare payment state: the same items, reads and conditional writes as shared/state/ (table.ts,
 // orders.ts) on the payments table, with the DynamoDB client directly and the attributes
-// marshalled by hand.
+// marshalled by hand. Opening an order and adding its attempt (issue 17) make the same calls as ours:
+// a conditional put of the order (a read of it when it exists), a conditional put of the attempt, and
+// the order's count re-written under its version (a read and a conditional put).
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { dynamoClient, env } from './common.ts';
@@ -9,6 +11,12 @@ export type Item = Record<string, AttributeValue>;
 
 /** Provider records and the latest state per order live 90 days after their last write. */
 export const RECORD_SECONDS = 90 * 24 * 60 * 60;
+/** An ETpay session (attempt) carries its signature key: 7 days. */
+const ETPAY_ATTEMPT_SECONDS = 7 * 24 * 60 * 60;
+/** A new attempt is due for its first status pull 2 minutes after its creation (the due-attempts index). */
+const FIRST_CHECK_MS = 2 * 60_000;
+/** Read-modify-write rounds before giving up on a hot item. */
+const ROUNDS = 5;
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /** Nothing live under the id: an expired item (TTL deletion runs late) counts as absent. */
@@ -54,9 +62,105 @@ export const recordOnce = async (record: Item & { id: { S: string } }, effects: 
   return true;
 };
 
+/** The owner's fixed-length key (shared/state/keys.ts), the orders-by-owner index's partition. */
+export const ownerKeyOf = (owner: string): string => createHash('sha256').update(owner).digest('base64url');
+
 /** The order's item id (shared/state/keys.ts): the owner's fixed-length key, the provider, the order id. */
-export const orderItemId = (owner: string, provider: 'etpay' | 'skippay', id: string): string =>
-  `order#${createHash('sha256').update(owner).digest('base64url')}#${provider}#${id}`;
+export const orderItemId = (owner: string, provider: 'etpay' | 'skippay', id: string): string => `order#${ownerKeyOf(owner)}#${provider}#${id}`;
+
+/** Puts a new item unless one has its id: false when one does. */
+const putNew = async (item: Item): Promise<boolean> => {
+  try {
+    await dynamoClient().send(
+      new PutItemCommand({ TableName: env('PAYMENTS_TABLE'), Item: item, ConditionExpression: 'attribute_not_exists(#id)', ExpressionAttributeNames: { '#id': 'id' } }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** The owner's order as it is, or created (pending, this amount, no attempts, in the listing index). */
+export const openOrder = async (
+  owner: string,
+  provider: 'etpay' | 'skippay',
+  id: string,
+  amount: number,
+  providerStatus: string | undefined,
+): Promise<{ order: Item; created: boolean }> => {
+  const now = new Date().toISOString();
+  const item: Item = {
+    id: { S: orderItemId(owner, provider, id) },
+    owner: { S: owner },
+    provider: { S: provider },
+    order_id: { S: id },
+    amount: { N: String(amount) },
+    status: { S: 'pending' },
+    ...(providerStatus === undefined ? {} : { provider_status: { S: providerStatus } }),
+    attempts: { N: '0' },
+    created_at: { S: now },
+    updated_at: { S: now },
+    version: { N: '1' },
+    owner_key: { S: ownerKeyOf(owner) },
+    expiration: { N: String(nowSeconds() + RECORD_SECONDS) },
+  };
+  for (let round = 0; round < ROUNDS; round++) {
+    if (await putNew(item)) return { order: item, created: true };
+    const existing = await getLive(item.id?.S ?? '');
+    if (existing) return { order: existing, created: false };
+  }
+  throw new Error('state: order kept changing while opened');
+};
+
+/** A new attempt on the order (due for its first status pull), then the order's count and latest attempt. */
+export const addAttempt = async (
+  order: Item,
+  provider: 'etpay' | 'skippay',
+  providerId: string,
+  amount: number,
+  extra: { providerStatus?: string | undefined; signatureToken?: string },
+): Promise<void> => {
+  const created = new Date();
+  const now = created.toISOString();
+  const orderId = order.id?.S ?? '';
+  const attempt: Item = {
+    id: { S: `attempt#${provider}#${providerId}` },
+    provider: { S: provider },
+    provider_id: { S: providerId },
+    owner: { S: order.owner?.S ?? '' },
+    order: { S: orderId },
+    order_id: { S: order.order_id?.S ?? '' },
+    amount: { N: String(amount) },
+    status: { S: 'pending' },
+    ...(extra.providerStatus === undefined ? {} : { provider_status: { S: extra.providerStatus } }),
+    created_at: { S: now },
+    updated_at: { S: now },
+    version: { N: '1' },
+    ...(extra.signatureToken === undefined ? {} : { signature_token: { S: extra.signatureToken } }),
+    due_shard: { S: `due#${provider}` },
+    next_check_at: { S: new Date(created.getTime() + FIRST_CHECK_MS).toISOString() },
+    due_checks: { N: '0' },
+    expiration: { N: String(nowSeconds() + (provider === 'etpay' ? ETPAY_ATTEMPT_SECONDS : RECORD_SECONDS)) },
+  };
+  if (!(await putNew(attempt))) {
+    // The provider handed out the same id again: kept if it is this order's, never taken over.
+    const existing = await getLive(attempt.id?.S ?? '');
+    if (existing?.order?.S === orderId) return;
+    throw new Error('state: attempt id of another order');
+  }
+  for (let round = 0; round < ROUNDS; round++) {
+    const current = await getLive(orderId);
+    if (!current) return;
+    try {
+      await putAtVersion({ ...current, attempts: { N: String(Number(current.attempts?.N ?? '0') + 1) }, latest_attempt: { S: providerId } });
+      return;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+  throw new Error('state: order kept changing while updated');
+};
 
 /** Rewrites an item under the version it was read at (optimistic concurrency, as shared/state/orders.ts). */
 const putAtVersion = async (item: Item): Promise<void> => {

@@ -9,28 +9,28 @@ const sdkError = (name: string, extra: Record<string, unknown> = {}): Error => O
 
 describe('isTransientAwsError: what the SDK itself would call transient', () => {
   it.each([
-    ['the call deadline (AbortError)', sdkError('AbortError')],
-    ['an attempt timeout', sdkError('TimeoutError', { code: 'ETIMEDOUT' })],
-    ['connection refused', sdkError('Error', { code: 'ECONNREFUSED' })],
-    ['connection reset', sdkError('Error', { code: 'ECONNRESET' })],
-    ['DNS failure', sdkError('Error', { code: 'ENOTFOUND' })],
-    ['DynamoDB throttling', sdkError('ProvisionedThroughputExceededException', { $metadata: { httpStatusCode: 400 } })],
-    ['a 500', sdkError('InternalServerError', { $metadata: { httpStatusCode: 500 } })],
-    ['an unknown 503', sdkError('Unknown', { $metadata: { httpStatusCode: 503 } })],
-    ['a 429', sdkError('Unknown', { $metadata: { httpStatusCode: 429 } })],
-    ['a transient cause', sdkError('Wrapper', { cause: sdkError('Error', { code: 'EPIPE' }) })],
-  ])('%s: yes', (_name, error) => {
+    { name: 'the call deadline (AbortError)', error: sdkError('AbortError') },
+    { name: 'an attempt timeout', error: sdkError('TimeoutError', { code: 'ETIMEDOUT' }) },
+    { name: 'connection refused', error: sdkError('Error', { code: 'ECONNREFUSED' }) },
+    { name: 'connection reset', error: sdkError('Error', { code: 'ECONNRESET' }) },
+    { name: 'DNS failure', error: sdkError('Error', { code: 'ENOTFOUND' }) },
+    { name: 'DynamoDB throttling', error: sdkError('ProvisionedThroughputExceededException', { $metadata: { httpStatusCode: 400 } }) },
+    { name: 'a 500', error: sdkError('InternalServerError', { $metadata: { httpStatusCode: 500 } }) },
+    { name: 'an unknown 503', error: sdkError('Unknown', { $metadata: { httpStatusCode: 503 } }) },
+    { name: 'a 429', error: sdkError('Unknown', { $metadata: { httpStatusCode: 429 } }) },
+    { name: 'a transient cause', error: sdkError('Wrapper', { cause: sdkError('Error', { code: 'EPIPE' }) }) },
+  ])('$name → transient', ({ error }) => {
     expect(isTransientAwsError(error)).toBe(true);
   });
 
   it.each([
-    ['a condition failure', sdkError('ConditionalCheckFailedException', { $metadata: { httpStatusCode: 400 } })],
-    ['access denied', sdkError('AccessDeniedException', { $metadata: { httpStatusCode: 400 } })],
-    ['no such table', sdkError('ResourceNotFoundException', { $metadata: { httpStatusCode: 400 } })],
-    ['a validation error', sdkError('ValidationException', { $metadata: { httpStatusCode: 400 } })],
-    ['a programming error', new TypeError('x is undefined')],
-    ['not an error', 'boom'],
-  ])('%s: no', (_name, error) => {
+    { name: 'a condition failure', error: sdkError('ConditionalCheckFailedException', { $metadata: { httpStatusCode: 400 } }) },
+    { name: 'access denied', error: sdkError('AccessDeniedException', { $metadata: { httpStatusCode: 400 } }) },
+    { name: 'no such table', error: sdkError('ResourceNotFoundException', { $metadata: { httpStatusCode: 400 } }) },
+    { name: 'a validation error', error: sdkError('ValidationException', { $metadata: { httpStatusCode: 400 } }) },
+    { name: 'a programming error', error: new TypeError('x is undefined') },
+    { name: 'not an error', error: 'boom' },
+  ])('$name → not transient', ({ error }) => {
     expect(isTransientAwsError(error)).toBe(false);
   });
 });

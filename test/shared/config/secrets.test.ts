@@ -67,10 +67,10 @@ describe('secrets: one fetch per container', () => {
 
 describe('secrets: fail closed', () => {
   it.each([
-    ['staging with live keys', 'live', 'staging'],
-    ['local with live keys', 'live', 'local'],
-    ['production with test keys', 'skip', 'production'],
-  ] as const)('%s → CONFIGURATION_ERROR', async (_name, id, stage) => {
+    { name: 'staging with live keys', id: 'live', stage: 'staging' },
+    { name: 'local with live keys', id: 'live', stage: 'local' },
+    { name: 'production with test keys', id: 'skip', stage: 'production' },
+  ] as const)('$name → CONFIGURATION_ERROR', async ({ id, stage }) => {
     expect(await codeOf(getSecret('skip', id, stage))).toBe('CONFIGURATION_ERROR');
   });
 
@@ -83,12 +83,12 @@ describe('secrets: fail closed', () => {
     expect(await codeOf(getSecret('skip', 'mixed', 'staging'))).toBe('CONFIGURATION_ERROR');
   });
 
-  it.each([
-    ['not JSON', 'pk_test_x'],
-    ['a JSON array', '[]'],
-    ['missing the client secret', { SKIP_PUBLIC_KEY: 'pk_test_a', SKIPPAY_CLIENT_ID: 'ci_test_b' }],
-    ['a key of the wrong kind', { ...SKIP_TEST_SECRET, SKIP_PUBLIC_KEY: 'st_test_a' }],
-  ])('a malformed secret (%s) → CONFIGURATION_ERROR without its value in the reason', async (_name, value) => {
+  it.each<{ name: string; value: unknown }>([
+    { name: 'not JSON', value: 'pk_test_x' },
+    { name: 'a JSON array', value: '[]' },
+    { name: 'missing the client secret', value: { SKIP_PUBLIC_KEY: 'pk_test_a', SKIPPAY_CLIENT_ID: 'ci_test_b' } },
+    { name: 'a key of the wrong kind', value: { ...SKIP_TEST_SECRET, SKIP_PUBLIC_KEY: 'st_test_a' } },
+  ])('a malformed secret ($name) → CONFIGURATION_ERROR without its value in the reason', async ({ value }) => {
     answer({ bad: value });
     const error = (await getSecret('skip', 'bad', 'staging').catch((e: unknown) => e)) as { code: string; reason: string; message: string };
     expect(error.code).toBe('CONFIGURATION_ERROR');

@@ -8,20 +8,20 @@ describe('clpAmountSchema', () => {
   });
 
   it.each([
-    [0, 'amount must be at least 1 CLP'],
-    [-0, 'amount must be at least 1 CLP'],
-    [-1, 'amount must be at least 1 CLP'],
-    [1e9, 'amount must be at most 999999999 CLP'],
-    [Number.MAX_SAFE_INTEGER, 'amount must be at most 999999999 CLP'],
-    [1.5, 'amount must be a whole number of CLP (a JSON integer)'],
-    [50_000.5, 'amount must be a whole number of CLP (a JSON integer)'],
-    ['50000', 'amount must be a whole number of CLP (a JSON integer)'],
-    [Number.NaN, 'amount must be a whole number of CLP (a JSON integer)'],
-    [Number.POSITIVE_INFINITY, 'amount must be a whole number of CLP (a JSON integer)'],
-    [Number.NEGATIVE_INFINITY, 'amount must be a whole number of CLP (a JSON integer)'],
-    [null, 'amount must be a whole number of CLP (a JSON integer)'],
-    [50_000n, 'amount must be a whole number of CLP (a JSON integer)'],
-  ])('rejects %s', (amount, message) => {
+    { amount: 0, message: 'amount must be at least 1 CLP' },
+    { amount: -0, message: 'amount must be at least 1 CLP' },
+    { amount: -1, message: 'amount must be at least 1 CLP' },
+    { amount: 1e9, message: 'amount must be at most 999999999 CLP' },
+    { amount: Number.MAX_SAFE_INTEGER, message: 'amount must be at most 999999999 CLP' },
+    { amount: 1.5, message: 'amount must be a whole number of CLP (a JSON integer)' },
+    { amount: 50_000.5, message: 'amount must be a whole number of CLP (a JSON integer)' },
+    { amount: '50000', message: 'amount must be a whole number of CLP (a JSON integer)' },
+    { amount: Number.NaN, message: 'amount must be a whole number of CLP (a JSON integer)' },
+    { amount: Number.POSITIVE_INFINITY, message: 'amount must be a whole number of CLP (a JSON integer)' },
+    { amount: Number.NEGATIVE_INFINITY, message: 'amount must be a whole number of CLP (a JSON integer)' },
+    { amount: null, message: 'amount must be a whole number of CLP (a JSON integer)' },
+    { amount: 50_000n, message: 'amount must be a whole number of CLP (a JSON integer)' },
+  ])('rejects $amount → $message', ({ amount, message }) => {
     const result = clpAmountSchema.safeParse(amount);
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => issue.message)).toEqual([message]);

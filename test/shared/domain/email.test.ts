@@ -33,19 +33,19 @@ describe('emailSchema', () => {
   });
 
   it.each([
-    '',
-    ' ',
-    'ana',
-    'ana@',
-    '@example.cl',
-    'ana@example',
-    'ana@@example.cl',
-    'ana @example.cl',
-    'ana@exa mple.cl',
-    '.ana@example.cl',
-    'ana..perez@example.cl',
-    'ana@example.cl\u0000',
-  ])('rejects %j', (email) => {
+    { name: 'empty', email: '' },
+    { name: 'blank', email: ' ' },
+    { name: 'no @', email: 'ana' },
+    { name: 'no domain', email: 'ana@' },
+    { name: 'no local part', email: '@example.cl' },
+    { name: 'a domain without a dot', email: 'ana@example' },
+    { name: 'two @', email: 'ana@@example.cl' },
+    { name: 'a space in the local part', email: 'ana @example.cl' },
+    { name: 'a space in the domain', email: 'ana@exa mple.cl' },
+    { name: 'a leading dot', email: '.ana@example.cl' },
+    { name: 'two dots in a row', email: 'ana..perez@example.cl' },
+    { name: 'a NUL character', email: 'ana@example.cl\u0000' },
+  ])('rejects $email ($name)', ({ email }) => {
     const result = emailSchema.safeParse(email);
     expect(result.error?.issues.map((issue) => issue.message)).toEqual(['invalid email address']);
   });

@@ -23,16 +23,16 @@ const anyForm = fc
 
 describe('toE164ChileanPhone', () => {
   it.each([
-    ['+56912345678', '+56912345678'],
-    ['+56 9 1234 5678', '+56912345678'],
-    ['56912345678', '+56912345678'],
-    ['912345678', '+56912345678'],
-    ['9 1234 5678', '+56912345678'],
-    ['+56 (9) 1234-5678', '+56912345678'],
-    ['+56 2 2345 6789', '+56223456789'],
-    ['562 2345 6789', '+56223456789'],
-    ['561234567', '+56561234567'], // 9 digits is a national number even when it starts with 56
-  ])('reads %j as %j', (input, e164) => {
+    { input: '+56912345678', e164: '+56912345678' },
+    { input: '+56 9 1234 5678', e164: '+56912345678' },
+    { input: '56912345678', e164: '+56912345678' },
+    { input: '912345678', e164: '+56912345678' },
+    { input: '9 1234 5678', e164: '+56912345678' },
+    { input: '+56 (9) 1234-5678', e164: '+56912345678' },
+    { input: '+56 2 2345 6789', e164: '+56223456789' },
+    { input: '562 2345 6789', e164: '+56223456789' },
+    { input: '561234567', e164: '+56561234567' }, // 9 digits is a national number even when it starts with 56
+  ])('reads $input as $e164', ({ input, e164 }) => {
     expect(toE164ChileanPhone(input)).toBe(e164);
   });
 
@@ -47,29 +47,29 @@ describe('toE164ChileanPhone', () => {
   });
 
   it.each([
-    '',
-    '12345678', // 8 digits
-    '91234567',
-    '9123456789', // 10 digits
-    '+56 9 1234 567',
-    '+56 9 1234 56789',
-    '012345678', // starts with 0
-    '112345678', // starts with 1
-    '+56012345678',
-    '+56112345678',
-    '+57912345678', // another country
-    '+1 912 345 678',
-    '+5691234567',
-    '+ 56 912345678',
-    '++56912345678',
-    '0056912345678',
-    '5691234567',
-    '569123456789',
-    '9.1234.5678',
-    '9123456a8',
-    '+56 9 1234 5678 ext 1',
-    '９１２３４５６７８',
-  ])('rejects %j', (input) => {
+    { name: 'empty', input: '' },
+    { name: '8 digits', input: '12345678' },
+    { name: '8 digits starting with 9', input: '91234567' },
+    { name: '10 digits', input: '9123456789' },
+    { name: '+56 and 8 digits, spaced', input: '+56 9 1234 567' },
+    { name: '+56 and 10 digits, spaced', input: '+56 9 1234 56789' },
+    { name: 'starts with 0', input: '012345678' },
+    { name: 'starts with 1', input: '112345678' },
+    { name: '+56 then 0', input: '+56012345678' },
+    { name: '+56 then 1', input: '+56112345678' },
+    { name: 'another country', input: '+57912345678' },
+    { name: 'another country, spaced', input: '+1 912 345 678' },
+    { name: '+56 and 8 digits', input: '+5691234567' },
+    { name: 'a space inside the prefix', input: '+ 56 912345678' },
+    { name: 'two plus signs', input: '++56912345678' },
+    { name: 'the 00 international prefix', input: '0056912345678' },
+    { name: '56 and 8 digits', input: '5691234567' },
+    { name: '56 and 10 digits', input: '569123456789' },
+    { name: 'dots as separators', input: '9.1234.5678' },
+    { name: 'a letter among the digits', input: '9123456a8' },
+    { name: 'an extension', input: '+56 9 1234 5678 ext 1' },
+    { name: 'full-width digits', input: '９１２３４５６７８' },
+  ])('rejects $input ($name)', ({ input }) => {
     expect(toE164ChileanPhone(input)).toBeUndefined();
     expect(chileanPhoneSchema.safeParse(input).error?.issues).toEqual([
       { code: 'custom', path: [], message: PHONE_MESSAGE },

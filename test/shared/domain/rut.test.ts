@@ -99,25 +99,25 @@ describe('parseRut and the canonical forms', () => {
   });
 
   it.each([
-    '',
-    '   ',
-    '1234567', // body of 6 digits
-    '123456-0',
-    '123456789-2', // body of 9 digits
-    '012345678-5', // leading zero
-    '01.234.567-8',
-    '12.345678-5', // partially dotted
-    '12345.678-5',
-    '12.345.678 5',
-    '12.345.6785', // dotted without dash
-    '12 345 678-5',
-    '12345678--5',
-    '12345678-55',
-    '12345678-X',
-    '12,345,678-5',
-    '１２３４５６７８-５', // full-width digits
-    'K2345678-5',
-  ])('rejects the malformed %j as a format error', (text) => {
+    { name: 'empty', text: '' },
+    { name: 'blank', text: '   ' },
+    { name: 'a body of 6 digits', text: '1234567' },
+    { name: 'a body of 6 digits, dashed', text: '123456-0' },
+    { name: 'a body of 9 digits', text: '123456789-2' },
+    { name: 'a leading zero', text: '012345678-5' },
+    { name: 'a leading zero, dotted', text: '01.234.567-8' },
+    { name: 'partially dotted', text: '12.345678-5' },
+    { name: 'partially dotted, the other way', text: '12345.678-5' },
+    { name: 'a space for the dash', text: '12.345.678 5' },
+    { name: 'dotted without dash', text: '12.345.6785' },
+    { name: 'spaces for dots', text: '12 345 678-5' },
+    { name: 'two dashes', text: '12345678--5' },
+    { name: 'two check digits', text: '12345678-55' },
+    { name: 'a check digit that is no digit nor K', text: '12345678-X' },
+    { name: 'commas for dots', text: '12,345,678-5' },
+    { name: 'full-width digits', text: '１２３４５６７８-５' },
+    { name: 'a K in the body', text: 'K2345678-5' },
+  ])('rejects $text ($name) as a format error', ({ text }) => {
     expect(parseRut(text)).toBeUndefined();
     expect(() => canonicalRut(text)).toThrow(RUT_FORMAT_MESSAGE);
     expect(() => etpayRut(text)).toThrow(RangeError);

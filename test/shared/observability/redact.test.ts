@@ -15,13 +15,13 @@ const surround = (id: string) => [id, `request ${id} failed`, `"${id}"`, `x-requ
 const logged = (value: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(value, redactingReplacer)) as Record<string, unknown>;
 
 describe('redaction never alters an identifier', () => {
-  it.each([
-    ['UUID request ids', fc.uuid({ version: [1, 4, 7] })],
-    ['X-Ray trace ids', traceId],
-    ['X-Ray trace headers', traceHeader],
-    ['API Gateway request ids', apiGatewayId],
-    ['ARNs', arn],
-  ])('%s: 10,000 random ones, alone, in text and as request_id', (_name, ids: fc.Arbitrary<string>) => {
+  it.each<{ name: string; ids: fc.Arbitrary<string> }>([
+    { name: 'UUID request ids', ids: fc.uuid({ version: [1, 4, 7] }) },
+    { name: 'X-Ray trace ids', ids: traceId },
+    { name: 'X-Ray trace headers', ids: traceHeader },
+    { name: 'API Gateway request ids', ids: apiGatewayId },
+    { name: 'ARNs', ids: arn },
+  ])('$name: 10,000 random ones, alone, in text and as request_id', ({ ids }) => {
     fc.assert(
       fc.property(ids, (id) => {
         for (const text of surround(id)) expect(scrubText(text)).toBe(text);
@@ -44,21 +44,21 @@ describe('redaction never alters an identifier', () => {
 
 describe('redaction scrubs personal data and credentials', () => {
   it.each([
-    ['dotted RUT', 'rut 12.345.678-5 failed', 'rut [rut] failed'],
-    ['dashed RUT', 'rut=12345678-5', 'rut=[rut]'],
-    ['compact RUT', 'rut 123456785', 'rut [rut]'],
-    ['RUT with K', 'rut 11.111.111-K.', 'rut [rut].'],
-    ['email', 'lookup failed for ana.perez@example.cl', 'lookup failed for [email]'],
-    ['E.164 phone', 'tel +56912345678', 'tel [digits]'],
-    ['spaced phone', 'tel +56 9 1234 5678', 'tel [digits]'],
-    ['spaced national phone', 'tel 9 1234 5678;', 'tel [digits];'],
-    ['URL-encoded phone', 'q=%2B56912345678', 'q=%2B[digits]'],
-    ['URL-encoded RUT', 'rut%3D12345678-5', 'rut%3D[rut]'],
-    ['Skip key', 'key st_test_abc123 refused', 'key [redacted] refused'],
-    ['bearer token', 'Authorization: Bearer eyJabc.def', 'Authorization: [redacted]'],
-    ['RUT beside a request id', '12.345.678-5 in 0f8fad5b-d9cb-469f-a165-70867728950e', '[rut] in 0f8fad5b-d9cb-469f-a165-70867728950e'],
-  ])('%s', (_name, input, expected) => {
-    expect(scrubText(input)).toBe(expected);
+    { name: 'dotted RUT', input: 'rut 12.345.678-5 failed', scrubbed: 'rut [rut] failed' },
+    { name: 'dashed RUT', input: 'rut=12345678-5', scrubbed: 'rut=[rut]' },
+    { name: 'compact RUT', input: 'rut 123456785', scrubbed: 'rut [rut]' },
+    { name: 'RUT with K', input: 'rut 11.111.111-K.', scrubbed: 'rut [rut].' },
+    { name: 'email', input: 'lookup failed for ana.perez@example.cl', scrubbed: 'lookup failed for [email]' },
+    { name: 'E.164 phone', input: 'tel +56912345678', scrubbed: 'tel [digits]' },
+    { name: 'spaced phone', input: 'tel +56 9 1234 5678', scrubbed: 'tel [digits]' },
+    { name: 'spaced national phone', input: 'tel 9 1234 5678;', scrubbed: 'tel [digits];' },
+    { name: 'URL-encoded phone', input: 'q=%2B56912345678', scrubbed: 'q=%2B[digits]' },
+    { name: 'URL-encoded RUT', input: 'rut%3D12345678-5', scrubbed: 'rut%3D[rut]' },
+    { name: 'Skip key', input: 'key st_test_abc123 refused', scrubbed: 'key [redacted] refused' },
+    { name: 'bearer token', input: 'Authorization: Bearer eyJabc.def', scrubbed: 'Authorization: [redacted]' },
+    { name: 'RUT beside a request id', input: '12.345.678-5 in 0f8fad5b-d9cb-469f-a165-70867728950e', scrubbed: '[rut] in 0f8fad5b-d9cb-469f-a165-70867728950e' },
+  ])('$name: $input → $scrubbed', ({ input, scrubbed }) => {
+    expect(scrubText(input)).toBe(scrubbed);
   });
 
   it('drops values under sensitive keys, and scrubs an identifier key whose value is not id-shaped', () => {

@@ -71,3 +71,36 @@ describe('recordOnce', () => {
     expect(await recordOnce(table.name, record('pay_S4'), () => Promise.resolve())).toBe(true);
   });
 });
+
+// TTL deletion runs up to days late: an item past its `expiration` that DynamoDB still holds must be treated as
+// absent by every conditional write, as getItem already reads it (issue 15 item 2).
+describe('expired items DynamoDB has not deleted yet', () => {
+  const expired = () => Math.floor(Date.now() / 1000) - 60;
+  const cases: { name: string; provider: 'etpay' | 'skippay'; id: string }[] = [
+    { name: 'an ETpay order (merchant_order_id chosen again by the clinic)', provider: 'etpay', id: 'OC-EXP1' },
+    { name: 'a SkipPay order', provider: 'skippay', id: 'ord_EXP2' },
+  ];
+  it.each(cases)('openOrder over $name → a new pending order, not a 500', async ({ provider, id }) => {
+    const stale = await openOrder(table.name, { owner: OWNER, provider, id, amount: 1000 });
+    await table.put({ ...(await table.get(stale.order.id)), status: 'paid', attempts: 3, expiration: expired() });
+    const { order, created } = await openOrder(table.name, { owner: OWNER, provider, id, amount: 2500 });
+    expect(created).toBe(true);
+    expect(order).toMatchObject({ status: 'pending', amount: 2500, attempts: 0, version: 1 });
+    expect(await getOrder(table.name, OWNER, provider, id)).toMatchObject({ status: 'pending', amount: 2500, attempts: 0 });
+  });
+
+  it('addAttempt over an expired attempt of another order → recorded for this order, not "attempt id of another order"', async () => {
+    const old = await orderWithAttempt('etpay', 'OC-EXP3', 1000);
+    await table.put({ ...(await table.get(old.id)), expiration: expired() });
+    const { order } = await openOrder(table.name, { owner: OWNER, provider: 'etpay', id: 'OC-EXP4', amount: 4000 });
+    const attempt = await addAttempt(table.name, order, { provider: 'etpay', providerId: 'att_OC-EXP3', amount: 4000 });
+    expect(attempt).toMatchObject({ order: order.id, amount: 4000, status: 'pending' });
+    expect(await getOrder(table.name, OWNER, 'etpay', 'OC-EXP4')).toMatchObject({ attempts: 1, latest_attempt: 'att_OC-EXP3' });
+  });
+
+  it('a live attempt of another order is still never taken over', async () => {
+    await orderWithAttempt('etpay', 'OC-EXP5', 1000);
+    const { order } = await openOrder(table.name, { owner: OWNER, provider: 'etpay', id: 'OC-EXP6', amount: 1000 });
+    await expect(addAttempt(table.name, order, { provider: 'etpay', providerId: 'att_OC-EXP5', amount: 1000 })).rejects.toMatchObject({ code: 'INTERNAL_ERROR' });
+  });
+});

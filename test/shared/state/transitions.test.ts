@@ -6,6 +6,7 @@ import {
   ORDER_STATUSES,
   outcomeOf,
   sessionRefusal,
+  settledResultOf,
   type AttemptResult,
   type OrderState,
   type OrderStatus,
@@ -44,6 +45,17 @@ describe('nextOrder', () => {
     { name: 'paid, wrong amount', from: 'paid', result: success(1), to: 'paid', change: 'none' },
   ] as const)('$name → $to', ({ from, result, to, change }) => {
     const moved = nextOrder(order(from), result);
+    expect(moved.order.status).toBe(to);
+    expect(moved.change).toBe(change);
+  });
+
+  it.each([
+    { name: 'pending, failure of an older attempt', from: 'pending', result: failure, to: 'pending', change: 'none' },
+    { name: 'failed, a not-final word of an older attempt', from: 'failed', result: pending, to: 'failed', change: 'none' },
+    { name: 'pending, success of the amount by an older attempt', from: 'pending', result: success(50_000), to: 'paid', change: 'paid' },
+    { name: 'pending, success of 1 CLP by an older attempt', from: 'pending', result: success(1), to: 'needs_review', change: 'wrong_amount' },
+  ] as const)('not the latest attempt: $name → $to (money that moved always counts)', ({ from, result, to, change }) => {
+    const moved = nextOrder(order(from), result, false);
     expect(moved.order.status).toBe(to);
     expect(moved.change).toBe(change);
   });
@@ -95,5 +107,24 @@ describe('sessionRefusal', () => {
     { name: 'failed, same amount', status: 'failed', amount: 50_000, refusal: undefined },
   ] as const)('$name → $refusal', ({ status, amount, refusal }) => {
     expect(sessionRefusal(order(status), amount)).toBe(refusal);
+  });
+});
+
+describe('settledResultOf', () => {
+  const cases: { name: string; attempt: Parameters<typeof settledResultOf>[0]; result: ReturnType<typeof settledResultOf> }[] = [
+    { name: 'pending', attempt: { status: 'pending', amount: 5000 }, result: undefined },
+    { name: 'succeeded', attempt: { status: 'succeeded', amount: 5000, paid_amount: 5000, provider_status: 'paid' }, result: { outcome: 'success', providerStatus: 'paid', amount: 5000 } },
+    { name: 'succeeded without a recorded amount (fail closed)', attempt: { status: 'succeeded', amount: 5000 }, result: { outcome: 'success', providerStatus: 'succeeded', amount: 0 } },
+    { name: 'failed', attempt: { status: 'failed', amount: 5000, provider_status: 'error' }, result: { outcome: 'failure', providerStatus: 'error', amount: 0 } },
+  ];
+  it.each(cases)('$name → the result it already holds', ({ attempt, result }) => {
+    expect(settledResultOf(attempt)).toEqual(result);
+  });
+
+  it('applied to an order it already moved, changes nothing', () => {
+    const attempt = { status: 'succeeded' as const, amount: 5000, paid_amount: 5000, provider_status: 'paid' };
+    const paid = nextOrder({ status: 'pending', amount: 5000 }, settledResultOf(attempt)!);
+    expect(paid.change).toBe('paid');
+    expect(nextOrder(paid.order, settledResultOf(attempt)!).change).toBe('none');
   });
 });

@@ -4,21 +4,21 @@
 // Both providers side by side: one failing never stops the other's checks. A page at a time, and no new
 // pull once the Lambda's remaining time could not hold one.
 import type { Context } from 'aws-lambda';
-import { FUNCTIONS } from '../catalog.ts';
-import { loadSettings } from '../config/settings.ts';
-import { isApiError } from '../errors.ts';
-import type { SecretLoader } from '../http/route.ts';
-import { DEPENDENCY_BUDGETS, FUNCTION_TIMEOUT_MARGIN_MS } from '../limits.ts';
-import { logger } from '../observability/logger.ts';
-import { MetricName } from '../observability/metric-names.ts';
-import { CONFIGURATION_ERROR_METRICS, publish, type MetricEntry } from '../observability/metrics.ts';
-import { nextDue, REPUBLISH_AFTER_MS } from '../state/due.ts';
-import { publishOrderStatus } from '../state/attempt-results.ts';
-import { clearDue, dueAttemptsPage, rescheduleAttempt, rescheduleUnpublished, unpublishedEventsPage } from '../state/due-attempts.ts';
-import { findAttempt, parseOrder } from '../state/orders.ts';
-import { getItem } from '../state/table.ts';
-import { DUE_ATTEMPTS_INDEX, UNPUBLISHED_EVENTS_SHARD, type PaymentProvider } from '../state/keys.ts';
-import { pullAndRecord, providerConnections, type ProviderConnections } from './pull-attempt.ts';
+import { FUNCTIONS } from '../../catalog.ts';
+import { loadSettings } from '../../config/settings.ts';
+import { isApiError } from '../../errors.ts';
+import type { SecretLoader } from '../../http/route.ts';
+import { DEPENDENCY_BUDGETS, FUNCTION_TIMEOUT_MARGIN_MS } from '../../limits.ts';
+import { logger } from '../../observability/logger.ts';
+import { MetricName } from '../../observability/metric-names.ts';
+import { CONFIGURATION_ERROR_METRICS, publish, type MetricEntry } from '../../observability/metrics.ts';
+import { applySettledAttempt, publishOrderStatus } from '../../state/attempt-results.ts';
+import { nextDue, REPUBLISH_AFTER_MS } from '../../state/due.ts';
+import { clearDue, dueAttemptsPage, rescheduleAttempt, rescheduleUnpublished, unpublishedEventsPage } from '../../state/due-attempts.ts';
+import { findAttempt, parseOrder } from '../../state/orders.ts';
+import { getItem } from '../../state/table.ts';
+import { DUE_ATTEMPTS_INDEX, UNPUBLISHED_EVENTS_SHARD, type PaymentProvider } from '../../state/keys.ts';
+import { pullAndRecord, providerConnections, type ProviderConnections } from '../../reconcile/pull-attempt.ts';
 
 const PROVIDERS: readonly PaymentProvider[] = ['etpay', 'skippay'];
 /** Attempts read from the index per Query. */
@@ -51,9 +51,16 @@ const timeForOnePull = (run: Run): boolean => run.deadline - Date.now() >= run.t
 const checkOne = async (run: Run, provider: PaymentProvider, id: string, tally: ProviderTally): Promise<void> => {
   const providerId = id.slice(`attempt#${provider}#`.length);
   const attempt = await findAttempt(run.table, provider, providerId);
-  // Gone (TTL) or already final: the index was behind; take it out.
-  if (!attempt || attempt.status !== 'pending') {
+  // Gone (TTL): the index was behind; take it out.
+  if (!attempt) {
     await clearDue(run.table, id);
+    return;
+  }
+  // Final yet still due: its order was not moved (a write that failed midway). Its own result again, no pull;
+  // that also takes it out of the index.
+  if (attempt.status !== 'pending') {
+    const repaired = await applySettledAttempt(run.table, attempt, { deadline: run.deadline });
+    if (repaired.statusChangedFrom !== undefined) tally.changed += 1;
     return;
   }
   const item = attempt as typeof attempt & { due_checks?: number };
@@ -103,7 +110,16 @@ const reconcileProvider = async (run: Run, provider: PaymentProvider): Promise<P
       tally.outOfTime = true;
       break;
     }
-    const page = await dueAttemptsPage(run.table, provider, now, { limit: PAGE_SIZE, start });
+    let page;
+    try {
+      page = await dueAttemptsPage(run.table, provider, now, { limit: PAGE_SIZE, start });
+    } catch (error) {
+      // The index could not be read (this page or a later one): what was checked so far stays counted, this
+      // failure too, and what the page held stays due for the next run.
+      tally.failed += 1;
+      logger.error('reconcile: due attempts not readable', { provider, code: isApiError(error) ? error.code : 'INTERNAL_ERROR', ...(error instanceof Error ? { error_type: error.name } : {}) });
+      break;
+    }
     for (let index = 0; index < page.ids.length; index += CONCURRENCY) {
       if (!timeForOnePull(run)) {
         tally.outOfTime = true;
@@ -213,7 +229,7 @@ export const reconcilePayments = async (
     let tally: ProviderTally;
     if (outcome?.status === 'fulfilled') tally = outcome.value;
     else {
-      // The index itself could not be read: nothing was checked for this provider; it pages as a failure.
+      // Unexpected (reconcileProvider counts a failed page itself): nothing known for this provider; it pages as a failure.
       tally = { checked: 0, changed: 0, failed: 1, expired: 0, outOfTime: false };
       logger.error('reconcile: provider sweep failed', { provider, error_type: outcome?.reason instanceof Error ? outcome.reason.name : 'unknown' });
     }
