@@ -5,11 +5,12 @@
 // apart from orders.ts so routes that only open or read orders do not bundle the EventBridge client.
 import { ApiError } from '../errors.ts';
 import type * as PaymentEvents from '../events/payment-events.ts';
+import type { PaymentStatusChangedDetail } from '../events/payment-events.ts';
 import { logger } from '../observability/logger.ts';
 import { MetricName } from '../observability/metric-names.ts';
 import { reportMetrics } from '../observability/request-log.ts';
-import { REPUBLISH_AFTER_MS } from './due.ts';
 import { clearDue } from './due-attempts.ts';
+import { REPUBLISH_AFTER_MS } from './due.ts';
 import { DUE_ATTEMPTS_INDEX, dueShard, UNPUBLISHED_EVENTS_SHARD } from './keys.ts';
 import { findAttempt, MAX_ROUNDS, updateOrder, type AttemptRecord, type OrderRecord } from './orders.ts';
 import { atVersion, getItem, putItem, updateItem } from './table.ts';
@@ -98,8 +99,31 @@ export const recordAttemptResult = async (
   return { attempt: current, order, change, statusChangedFrom: seen.before };
 };
 
+/**
+ * A final attempt leaves the due index once its order is moved (and the event published). Best effort: if
+ * this fails, the attempt is merely applied again by the next sweep, which changes nothing and publishes nothing.
+ */
+const leaveDueIndex = async (table: string, attempt: AttemptRecord): Promise<void> => {
+  if (attempt.status === 'pending') return;
+  try {
+    await clearDue(table, attempt.id);
+  } catch (error) {
+    logger.warn('final attempt left in the due index', { provider: attempt.provider, error_type: error instanceof Error ? error.name : 'unknown' });
+  }
+};
+
+/**
+ * Applies a final attempt's own recorded result to its order again: for an attempt still in the due index
+ * although final (its order write failed midway). Idempotent under the rules; no provider call.
+ */
+export const applySettledAttempt = (table: string, attempt: AttemptRecord, options: RecordOptions = {}): Promise<RecordedResult> => {
+  const result = settledResultOf(attempt);
+  if (!result) throw new ApiError('INTERNAL_ERROR', { reason: 'state: a pending attempt has no settled result' });
+  return recordAttemptResult(table, attempt, result, options);
+};
+
 /** The contract's event detail for the order as it is now. */
-export const statusChangedDetail = (order: OrderRecord): PaymentEvents.PaymentStatusChangedDetail => ({
+export const statusChangedDetail = (order: OrderRecord): PaymentStatusChangedDetail => ({
   provider: order.provider,
   id: order.order_id,
   owner: order.owner,
@@ -142,26 +166,3 @@ export const clearUnpublishedMark = (table: string, orderId: string, publishBy: 
       values: { ':events': UNPUBLISHED_EVENTS_SHARD, ':mark': publishBy },
     },
   );
-
-/**
- * A final attempt leaves the due index once its order is moved (and the event published). Best effort: if
- * this fails, the attempt is merely applied again by the next sweep, which changes nothing and publishes nothing.
- */
-const leaveDueIndex = async (table: string, attempt: AttemptRecord): Promise<void> => {
-  if (attempt.status === 'pending') return;
-  try {
-    await clearDue(table, attempt.id);
-  } catch (error) {
-    logger.warn('final attempt left in the due index', { provider: attempt.provider, error_type: error instanceof Error ? error.name : 'unknown' });
-  }
-};
-
-/**
- * Applies a final attempt's own recorded result to its order again: for an attempt still in the due index
- * although final (its order write failed midway). Idempotent under the rules; no provider call.
- */
-export const applySettledAttempt = (table: string, attempt: AttemptRecord, options: RecordOptions = {}): Promise<RecordedResult> => {
-  const result = settledResultOf(attempt);
-  if (!result) throw new ApiError('INTERNAL_ERROR', { reason: 'state: a pending attempt has no settled result' });
-  return recordAttemptResult(table, attempt, result, options);
-};

@@ -53,8 +53,8 @@ describe('SkipPay webhooks: both shapes the contract names', () => {
     { amount: 50000, status: 'paid' },
     { amount: '50000.00', status: 'paid' },
     { amount: undefined, status: 'paid' },
-    // Chilean thousands separators are not read at all: never assumed to be the order's amount; the order is
-    // pulled instead (here SkipPay still says pending, so it stays pending).
+    // Chilean thousands separators are not read at all: never assumed to be the order's amount. The order is
+    // pulled instead (payment-state-attacks.test.ts), and the sandbox has not settled it: still pending.
     { amount: '50.000', status: 'pending' },
     { amount: '1.000.000', status: 'pending' },
     { amount: 'cincuenta mil', status: 'pending' },

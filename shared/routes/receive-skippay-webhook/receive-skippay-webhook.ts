@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { providerTokenSchema } from '../../domain/provider-token.ts';
+import { PROVIDER_AMOUNT } from '../../providers/payment-status.ts';
 import { ApiError, configurationError, isApiError, isUpstreamFailure } from '../../errors.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { logger } from '../../observability/logger.ts';
@@ -15,7 +16,6 @@ import { recordAttemptResult } from '../../state/attempt-results.ts';
 import { findAttempt } from '../../state/orders.ts';
 import { expiresIn, recordOnce } from '../../state/table.ts';
 import { outcomeOf } from '../../state/transitions.ts';
-import { PROVIDER_AMOUNT } from '../../providers/payment-status.ts';
 import type { ReceiveSkipPayWebhookHeaders, ReceiveSkipPayWebhookResult } from './schema.ts';
 import { skipPaySignatureProblem } from './skippay-signature.ts';
 
