@@ -2,6 +2,8 @@
 // paid after one scheduled run; faults leave attempts due again later without stopping the other provider;
 // each status change is one event with no personal data. Only Date is faked (to be past the 2-minute first
 // check); sockets and timers are real.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ScheduledEvent } from 'aws-lambda';
 import { handler as reconcileHandler } from '../../functions/reconcile-payments/handler.ts';
@@ -158,6 +160,32 @@ describe('reconcile-payments: the providers’ word without any notification', (
     const stuck = output.lines().filter((line) => line.includes('attempt still pending at its provider expiry') && line.includes(merchantOrderId));
     expect(stuck).toEqual([]);
     expect(output.lines().some((line) => line.includes('attempt expired unused, its order is paid') && line.includes(merchantOrderId))).toBe(true);
+  });
+
+  it('a pull that used its whole deadline still leaves the event its own time (the run’s, not the pull’s)', async () => {
+    const hash = await createSkipPayOrder();
+    world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid');
+    // SkipPay answers just inside the pull's deadline: a loopback proxy moves the (faked) clock to the end
+    // of UPSTREAM_TIMEOUT_MS (1500 ms here; Date only, frozen otherwise) before passing the answer on.
+    const proxy = createServer((request, response) => {
+      const upstream = new URL(request.url ?? '/', world.sandbox.skippayApiUrl.replace(/\/skippay$/, ''));
+      void fetch(upstream, { method: request.method, headers: { authorization: String(request.headers.authorization) } }).then(async (answer) => {
+        vi.setSystemTime(Date.now() + 1_500);
+        response.writeHead(answer.status, { 'content-type': 'application/json' });
+        response.end(await answer.text());
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as AddressInfo;
+    process.env.SKIPPAY_API_URL = `http://127.0.0.1:${port}/skippay`;
+    try {
+      const summary = await runAt(FIRST_CHECK_AFTER_MS + 1_000);
+      expect(summary.skippay.changed).toBeGreaterThanOrEqual(1);
+    } finally {
+      proxy.close();
+    }
+    expect((await orderOf('skippay', hash))?.status).toBe('paid');
+    expect(eventsAbout(hash)).toHaveLength(1);
   });
 
   it('starts no pull when the Lambda has too little time left', async () => {

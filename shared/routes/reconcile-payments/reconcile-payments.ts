@@ -67,10 +67,9 @@ const checkOne = async (run: Run, provider: PaymentProvider, id: string, tally: 
   const checks = typeof item.due_checks === 'number' ? item.due_checks : 0;
   let final = false;
   try {
-    const outcome = await pullAndRecord(run.table, attempt, run.connections, {
-      timeoutMs: run.timeoutMs,
-      deadline: Math.min(Date.now() + run.timeoutMs, run.deadline),
-    });
+    // The call keeps to UPSTREAM_TIMEOUT_MS by itself (the client takes the smaller of the two); the
+    // recording and its event get the run's time, not what the pull left of its own.
+    const outcome = await pullAndRecord(run.table, attempt, run.connections, { timeoutMs: run.timeoutMs, deadline: run.deadline });
     tally.checked += 1;
     if (outcome.changed) tally.changed += 1;
     final = outcome.final;
