@@ -70,6 +70,8 @@ export interface FunctionSpec {
   publishesEvents?: boolean;
   /** Called by a provider, not by a clinic frontend: no clinic authorizer. */
   public?: boolean;
+  /** Its JSON body may be an array as well as an object (its body schema bounds it); every other route's is an object. */
+  arrayBody?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -125,6 +127,8 @@ export const FUNCTIONS = {
     table: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     publishesEvents: true,
     public: true,
+    // ETpay's status answer is an array, and ETpay calls its format identical to the notification's.
+    arrayBody: true,
   },
   'receive-skippay-webhook': {
     routes: [{ method: 'POST', path: '/v1/webhooks/skippay' }],

@@ -26,11 +26,14 @@ export const bodyGuard = (): Middleware => ({
   },
 });
 
-/** The contract wants an object: `[]`, `null`, `"x"` and `1` are valid JSON but INVALID_JSON here. */
-export const requireJsonObject = (): Middleware => ({
+/**
+ * The contract wants an object: `[]`, `null`, `"x"` and `1` are valid JSON but INVALID_JSON here. A route the
+ * catalog marks `arrayBody` (ETpay's notification) also takes an array, which its body schema then bounds.
+ */
+export const requireJsonObject = (options: { arrays?: boolean } = {}): Middleware => ({
   before: (request) => {
     const { body } = request.event;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    if (typeof body !== 'object' || body === null || (Array.isArray(body) && options.arrays !== true)) {
       throw new ApiError('INVALID_JSON', { reason: 'not a JSON object' });
     }
   },

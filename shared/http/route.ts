@@ -120,7 +120,7 @@ const routeContext = <F extends FunctionName, H>(
   };
 };
 
-/** A POST route with a JSON object body. */
+/** A POST route with a JSON object body (or, where the catalog says `arrayBody`, an array too). */
 export const jsonRoute = <F extends FunctionName, B extends z.ZodMiniType, H extends z.ZodMiniType, R extends RouteResponse>(
   definition: JsonRouteDefinition<F, B, H, R>,
 ) =>
@@ -129,7 +129,7 @@ export const jsonRoute = <F extends FunctionName, B extends z.ZodMiniType, H ext
     edge(FUNCTIONS[definition.name])
       .use(bodyGuard())
       .use(httpJsonBodyParser())
-      .use(requireJsonObject())
+      .use(requireJsonObject({ arrays: (FUNCTIONS[definition.name] as FunctionSpec).arrayBody === true }))
       .handler(async (event, context) => {
         const body = definition.body.safeParse(event.body);
         const headers = definition.headers?.safeParse(event.headers ?? {});

@@ -136,6 +136,108 @@ describe('ETpay notifications: the signed JWT, or a pull of the session named', 
   });
 });
 
+describe('ETpay notifications as an array (ETpay\'s status-answer format): each session named is pulled, nothing in it believed', () => {
+  // The payer's bank data as ETpay's status answer carries it: it must reach neither a log line nor the table.
+  const PERSONAL = { user_rut: '176543212', user_account: '000098765432', user_bank: 'cl_banco_secreto' };
+  const element = (session_token: string, extra: Record<string, unknown> = {}) => ({
+    payment_token: `pay_${randomUUID()}`,
+    session_token,
+    merchant_order_id: 'whatever-the-body-says',
+    merchant_amount: 1,
+    merchant_currency: 'CLP',
+    ...PERSONAL,
+    payment_status: 'success',
+    payment_date: '2026-12-03T06:00:00Z',
+    validationWeb: true,
+    validationMail: true,
+    reason: null,
+    code: 0,
+    confirmated_at: '2026-12-03T06:00:00Z',
+    ...extra,
+  });
+  const expectNoPersonalData = async (since: number) => {
+    const written = output.linesSince(since).join('\n');
+    const stored = JSON.stringify(await world.table.items());
+    for (const value of Object.values(PERSONAL)) {
+      expect(written).not.toContain(value);
+      expect(stored).not.toContain(value);
+    }
+  };
+  const pullsLogged = (since: number) => output.linesSince(since).filter((line) => line.includes('"notification-pull"')).length;
+
+  it('pulls each known session named, at ETpay\'s word (not the body\'s amount or status); unknown ones are passed over; no personal data kept', async () => {
+    const mark = output.mark();
+    const paid = await openEtpaySession();
+    const unpaid = await openEtpaySession();
+    world.sandbox.control.settle({ provider: 'etpay', session_token: paid.token }, 'paid');
+    const res = await invoke(notificationHandler, {
+      body: [element(paid.token), element(unpaid.token), element('tok_unknown_session'), element(paid.token)],
+    });
+    expect(res).toMatchObject({ status: 200, body: { received: true } });
+    // ETpay's answer (50 000, success) is recorded, not the body's merchant_amount 1.
+    expect(await orderOf('etpay', paid.merchantOrderId)).toMatchObject({ status: 'paid', amount: 50000 });
+    expect(eventsAbout(paid.merchantOrderId)).toHaveLength(1);
+    // The body says success for the unpaid session too: ETpay says no payment, so it stays pending.
+    expect(await orderOf('etpay', unpaid.merchantOrderId)).toMatchObject({ status: 'pending' });
+    expect(eventsAbout(unpaid.merchantOrderId)).toHaveLength(0);
+    // A session named twice is pulled once; the unknown one not at all.
+    expect(pullsLogged(mark)).toBe(2);
+    await expectNoPersonalData(mark);
+  });
+
+  it('a session already paid here is acknowledged without asking ETpay again', async () => {
+    const { token, merchantOrderId } = await openEtpaySession();
+    world.sandbox.control.settle({ provider: 'etpay', session_token: token }, 'paid');
+    expect((await invoke(notificationHandler, { body: [element(token)] })).status).toBe(200);
+    expect(await orderOf('etpay', merchantOrderId)).toMatchObject({ status: 'paid' });
+    const mark = output.mark();
+    // Were ETpay asked, the armed fault would be logged as a failed pull.
+    world.sandbox.control.setPullFault({ provider: 'etpay', session_token: token }, 'FAULT-503');
+    expect((await invoke(notificationHandler, { body: [element(token)] })).status).toBe(200);
+    expect(pullsLogged(mark)).toBe(0);
+    expect(output.linesSince(mark).some((line) => line.includes('pull failed'))).toBe(false);
+    expect(eventsAbout(merchantOrderId)).toHaveLength(1);
+  });
+
+  it('an array naming no session we know → 401 INVALID_SIGNATURE, as the object without the JWT', async () => {
+    const mark = output.mark();
+    for (const body of [[element('tok_unknown_session')], [{ payment_status: 'success', ...PERSONAL }], [{ session_token: 42 }]]) {
+      const res = await invoke(notificationHandler, { body });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('INVALID_SIGNATURE');
+    }
+    await expectNoPersonalData(mark);
+  });
+
+  it('a pull ETpay cannot answer now still acknowledges the array; the attempt stays due for reconcile-payments', async () => {
+    const { token, merchantOrderId } = await openEtpaySession();
+    world.sandbox.control.setPullFault({ provider: 'etpay', session_token: token }, 'FAULT-503');
+    expect((await invoke(notificationHandler, { body: [element(token)] })).status).toBe(200);
+    expect(await orderOf('etpay', merchantOrderId)).toMatchObject({ status: 'pending' });
+    expect(await attemptOf('etpay', token)).toMatchObject({ status: 'pending', due_shard: 'due#etpay' });
+  });
+
+  it('bounded: an empty array or more than 20 elements → 400 VALIDATION_ERROR, over 16 KiB → 413, other JSON values → 400 INVALID_JSON', async () => {
+    const mark = output.mark();
+    const { token } = await openEtpaySession();
+    const tooMany = Array.from({ length: 21 }, () => element(token));
+    for (const body of [[], tooMany, [1], ['tok'], [null]]) {
+      const res = await invoke(notificationHandler, { body });
+      expect(res.status, JSON.stringify(body).slice(0, 40)).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_ERROR');
+    }
+    const large = await invoke(notificationHandler, { body: Array.from({ length: 20 }, () => element(token, { reason: 'x'.repeat(900) })) });
+    expect(large.status).toBe(413);
+    for (const rawBody of ['null', '"x"', '1']) {
+      const res = await invoke(notificationHandler, { rawBody });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_JSON');
+    }
+    expect(pullsLogged(mark)).toBe(0);
+    await expectNoPersonalData(mark);
+  });
+});
+
 describe('GET /v1/payments/{provider}/{id}?refresh=true', () => {
   const read = async (hash: string, refresh: string | undefined) => {
     const event = httpEvent({ routeKey: 'GET /v1/payments/skippay/{order_token}' });

@@ -21,6 +21,7 @@ export interface Schema {
   pattern?: string;
   format?: string;
   examples?: unknown[];
+  anyOf?: Schema[];
 }
 
 interface Operation {
@@ -79,6 +80,8 @@ const stringOf = (schema: Schema): fc.Arbitrary<string> => {
 
 /** Values the schema accepts (as far as JSON Schema says; the agreement test checks the server agrees). */
 export const valueOf = (schema: Schema): fc.Arbitrary<unknown> => {
+  // A union (ETpay's notification: an object, or an array of such objects): a value of any of its members.
+  if (schema.anyOf) return fc.oneof(...schema.anyOf.map(valueOf));
   if (schema.enum) return fc.constantFrom(...schema.enum);
   if (schema.const !== undefined) return fc.constant(schema.const);
   switch (schema.type) {
