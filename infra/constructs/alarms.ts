@@ -187,7 +187,7 @@ export class PaymentsAlarms extends Construct {
         subject: provider,
         metric: custom(MetricName.ReconcileExpired),
         threshold: 1,
-        what: `A ${provider} payment attempt was still pending at the provider's expiry (ETpay 24 h, SkipPay 45 days) without a final answer; it is no longer pulled.`,
+        what: `A ${provider} payment attempt was still pending at the provider's expiry (ETpay 24 h, SkipPay 45 days) without a final answer, its pulls failing or the provider reporting a payment not final; it is no longer pulled. (A checkout the provider says was never paid is ReconcileAbandoned and does not page.)`,
         impact: 'Patients may have paid without their order ever showing paid, or a stale order stays open at the front desk.',
         firstStep: "First: find 'reconcile: attempt still pending at its provider expiry' in the reconcile-payments logs (order_id), check the payment in the provider's back office, and settle it with the clinic.",
       });

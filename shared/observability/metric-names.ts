@@ -30,8 +30,16 @@ export const MetricName = {
   ReconcileChanged: 'ReconcileChanged',
   /** reconcile-payments: pulls (or state writes) that failed; the attempt stays due. Pages when sustained. */
   ReconcileFailed: 'ReconcileFailed',
-  /** Attempts still pending at their provider's expiry (24 h ETpay, 45 days SkipPay): stuck payments. Pages. */
+  /**
+   * Attempts still pending at their provider's expiry (24 h ETpay, 45 days SkipPay), their order not paid,
+   * whose pulls kept failing or whose provider last reported a payment (or order) not final: stuck payments. Pages.
+   */
   ReconcileExpired: 'ReconcileExpired',
+  /**
+   * Attempts at their provider's expiry, their order not paid, whose provider last said there is no payment at
+   * all (ETpay `[]`): a checkout opened and never paid. Informational, no alarm.
+   */
+  ReconcileAbandoned: 'ReconcileAbandoned',
   /** A signed SkipPay webhook we could not read an order and status from: stored and acknowledged. */
   UnrecognizedEvent: 'UnrecognizedEvent',
 } as const;

@@ -67,6 +67,8 @@ export interface PullOutcome {
   final: boolean;
   /** The order's status changed (one event was published for it). */
   changed: boolean;
+  /** The provider said there is no payment at all (ETpay: none for the session), not one in a state not final. */
+  noPayment: boolean;
 }
 
 const pullStatus = async (
@@ -89,7 +91,8 @@ export const pullAndRecord = async (
   const status = await pullStatus(attempt.provider, attempt, connections, budget);
   const result = resultOfPull(status);
   const final = status.outcome !== 'pending';
-  if (!result) return { final, changed: false };
+  const noPayment = status.outcome === 'pending' && status.provider_status === undefined;
+  if (!result) return { final, changed: false, noPayment };
   const record = (): Promise<RecordedResult> => recordAttemptResult(table, attempt, result, { deadline: budget.deadline });
   if (attempt.provider === 'etpay' && status.payment_token !== undefined) {
     let recorded: RecordedResult | undefined;
@@ -111,8 +114,8 @@ export const pullAndRecord = async (
       },
     );
     // Already recorded (a notification of this payment came first): nothing changes, nothing is published.
-    return { final, changed: recorded?.statusChangedFrom !== undefined };
+    return { final, changed: recorded?.statusChangedFrom !== undefined, noPayment };
   }
   const recorded = await record();
-  return { final, changed: recorded.statusChangedFrom !== undefined };
+  return { final, changed: recorded.statusChangedFrom !== undefined, noPayment };
 };

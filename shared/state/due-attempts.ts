@@ -1,7 +1,7 @@
 // The due-attempts index in use (design in keys.ts, timing in due.ts): one page of attempts due for a status
 // pull, and moving an attempt's next check. Query only, on the index, never a scan.
 import { DUE_ATTEMPTS_INDEX, dueShard, PAYMENTS_TABLE_PARTITION_KEY, UNPUBLISHED_EVENTS_SHARD, type PaymentProvider } from './keys.ts';
-import { DUE_ATTRIBUTE_NAMES, type DueAttributes } from './due.ts';
+import { DUE_ATTRIBUTE_NAMES, PULL_ANSWER_ATTRIBUTE, type DueAttributes, type ExpiredAs, type PullAnswer } from './due.ts';
 import { queryItems, updateItem, type StateItem } from './table.ts';
 
 export interface DuePage {
@@ -39,15 +39,31 @@ const duePage = async (table: string, shard: string, now: Date, options: { limit
 // Only while the attempt is still in the index: a final answer recorded meanwhile took it out, and must win.
 const stillDue = { expression: 'attribute_exists(#due_shard)', names: { '#due_shard': 'due_shard' } };
 
-/** Moves the attempt's next check (back-off); false when it had left the index meanwhile. */
-export const rescheduleAttempt = (table: string, id: string, due: DueAttributes): Promise<boolean> =>
+/**
+ * Moves the attempt's next check (back-off) and keeps what this pull said (`answer`), or, when it failed,
+ * forgets the previous pull's word; false when it had left the index meanwhile.
+ */
+export const rescheduleAttempt = (table: string, id: string, due: DueAttributes, answer: PullAnswer | undefined): Promise<boolean> =>
   updateItem(
     table,
     id,
     {
-      update: 'SET #next = :next, #checks = :checks',
-      names: { '#next': 'next_check_at', '#checks': 'due_checks' },
-      values: { ':next': due.next_check_at, ':checks': due.due_checks },
+      update: `SET #next = :next, #checks = :checks${answer === undefined ? ' REMOVE #answer' : ', #answer = :answer'}`,
+      names: { '#next': 'next_check_at', '#checks': 'due_checks', '#answer': PULL_ANSWER_ATTRIBUTE },
+      values: { ':next': due.next_check_at, ':checks': due.due_checks, ...(answer === undefined ? {} : { ':answer': answer }) },
+    },
+    stillDue,
+  );
+
+/** Takes an attempt still pending at its provider's expiry out of the index, saying how (due.ts expiredAs); false when it was not in it. */
+export const expireAttempt = (table: string, id: string, as: ExpiredAs): Promise<boolean> =>
+  updateItem(
+    table,
+    id,
+    {
+      update: `SET #as = :as, #at = :at REMOVE ${DUE_ATTRIBUTE_NAMES.map((_, index) => `#d${index}`).join(', ')}`,
+      names: { '#as': 'expired_as', '#at': 'expired_at', ...Object.fromEntries(DUE_ATTRIBUTE_NAMES.map((name, index) => [`#d${index}`, name])) },
+      values: { ':as': as, ':at': new Date().toISOString() },
     },
     stillDue,
   );

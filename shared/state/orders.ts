@@ -194,10 +194,21 @@ export const addAttempt = async (
 };
 
 /** The attempt with that provider id, or undefined (never recorded, or expired). */
-export const findAttempt = async (table: string, provider: PaymentProvider, providerId: string): Promise<AttemptRecord | undefined> => {
+export const findAttempt = async (table: string, provider: PaymentProvider, providerId: string): Promise<AttemptRecord | undefined> =>
+  (await findAttemptItem(table, provider, providerId))?.attempt;
+
+/**
+ * The attempt and its raw item, whose attributes beyond the record (the due state, due.ts dueStateOf) the
+ * record's schema leaves out.
+ */
+export const findAttemptItem = async (
+  table: string,
+  provider: PaymentProvider,
+  providerId: string,
+): Promise<{ attempt: AttemptRecord; item: Record<string, unknown> } | undefined> => {
   const item = await getItem(table, itemId.attempt(provider, providerId));
   if (!item) return undefined;
   const parsed = storedAttempt.safeParse(item);
   if (!parsed.success) throw malformed('attempt');
-  return parsed.data;
+  return { attempt: parsed.data, item };
 };

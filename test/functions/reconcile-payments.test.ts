@@ -136,13 +136,99 @@ describe('reconcile-payments: the providers’ word without any notification', (
     expect((await orderOf('etpay', merchantOrderId))?.status).toBe('paid');
   });
 
-  it('an attempt still pending at its provider’s expiry leaves the index and is counted (ReconcileExpired)', async () => {
-    const { token } = await openEtpaySession();
+  it('the back-off grows with each pull without a final answer (4, then 8 minutes…)', async () => {
+    const hash = await createSkipPayOrder();
+    const created = Date.now();
+    await runAt(FIRST_CHECK_AFTER_MS + 1_000);
+    const first = await attemptOf('skippay', hash);
+    expect(first).toMatchObject({ due_checks: 1 });
+    const secondRun = Date.parse(String(first?.next_check_at)) - created + 1_000;
+    await runAt(secondRun);
+    const second = await attemptOf('skippay', hash);
+    expect(second).toMatchObject({ status: 'pending', due_checks: 2 });
+    expect(Date.parse(String(second?.next_check_at))).toBeGreaterThanOrEqual(created + secondRun + backOffMs(2) - 1_000);
+  });
+});
+
+describe('reconcile-payments at the provider’s expiry: abandoned checkouts apart from stuck payments', () => {
+  /** The metric's value for the provider on the run lines written since `mark`. */
+  const counted = (mark: number, name: string, provider: string) =>
+    output
+      .linesSince(mark)
+      .filter((line) => line.includes(`"${name}"`))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.provider === provider)
+      .reduce((sum, line) => sum + Number(line[name]), 0);
+
+  it('an ETpay session never paid (ETpay answers `[]`) leaves the index as abandoned: ReconcileAbandoned, not ReconcileExpired; order unchanged, no event', async () => {
+    const { token, merchantOrderId } = await openEtpaySession();
+    const mark = output.mark();
     const summary = await runAt(PULL_EXPIRY_MS.etpay + 1_000);
-    expect(summary.etpay.expired).toBeGreaterThanOrEqual(1);
+    expect(summary.etpay).toMatchObject({ expired: 0, abandoned: 1, failed: 0 });
     const attempt = await attemptOf('etpay', token);
-    expect(attempt?.status).toBe('pending');
+    expect(attempt).toMatchObject({ status: 'pending', expired_as: 'abandoned', expired_at: expect.any(String) });
     expect(attempt?.due_shard).toBeUndefined();
+    expect(attempt?.pull_answer).toBeUndefined();
+    expect(await orderOf('etpay', merchantOrderId)).toMatchObject({ status: 'pending' });
+    expect(eventsAbout(merchantOrderId)).toHaveLength(0);
+    expect(counted(mark, 'ReconcileAbandoned', 'etpay')).toBe(1);
+    expect(counted(mark, 'ReconcileExpired', 'etpay')).toBe(0);
+    expect(output.linesSince(mark).some((line) => line.includes('attempt still pending at its provider expiry'))).toBe(false);
+    // Out of the index: the next run does not pull it again.
+    expect((await runAt(PULL_EXPIRY_MS.etpay + 60 * 60_000)).etpay).toMatchObject({ checked: 0, abandoned: 0 });
+  });
+
+  it('abandoned also when only the last pull failed and the one before said `[]`', async () => {
+    const { token } = await openEtpaySession();
+    await runAt(PULL_EXPIRY_MS.etpay - 30 * 60_000);
+    expect(await attemptOf('etpay', token)).toMatchObject({ pull_answer: 'no_payment' });
+    world.sandbox.control.setPullFault({ provider: 'etpay', session_token: token }, 'FAULT-503');
+    const summary = await runAt(PULL_EXPIRY_MS.etpay + 1_000);
+    expect(summary.etpay).toMatchObject({ failed: 1, expired: 0, abandoned: 1 });
+    expect(await attemptOf('etpay', token)).toMatchObject({ expired_as: 'abandoned' });
+  });
+
+  it('ETpay pulls that kept failing to the expiry: stuck, ReconcileExpired pages (an earlier `[]` is forgotten by a later failure)', async () => {
+    const { token } = await openEtpaySession();
+    await runAt(PULL_EXPIRY_MS.etpay - 90 * 60_000);
+    expect(await attemptOf('etpay', token)).toMatchObject({ pull_answer: 'no_payment' });
+    world.sandbox.control.setPullFault({ provider: 'etpay', session_token: token }, 'FAULT-503');
+    await runAt(PULL_EXPIRY_MS.etpay - 30 * 60_000);
+    expect((await attemptOf('etpay', token))?.pull_answer).toBeUndefined();
+    const mark = output.mark();
+    const summary = await runAt(PULL_EXPIRY_MS.etpay + 1_000);
+    expect(summary.etpay).toMatchObject({ expired: 1, abandoned: 0 });
+    expect(await attemptOf('etpay', token)).toMatchObject({ status: 'pending', expired_as: 'stuck' });
+    expect(counted(mark, 'ReconcileExpired', 'etpay')).toBe(1);
+    expect(counted(mark, 'ReconcileAbandoned', 'etpay')).toBe(0);
+  });
+
+  it('ETpay reporting a payment in a state that is not final at the expiry: stuck, ReconcileExpired pages', async () => {
+    const { token } = await openEtpaySession();
+    // ETpay on loopback, answering a payment of the session that is neither `success` nor `error`.
+    const etpay = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify([{ payment_token: 'pay_processing', session_token: token, merchant_amount: 50000, payment_status: 'processing' }]));
+    });
+    await new Promise<void>((resolve) => etpay.listen(0, '127.0.0.1', resolve));
+    process.env.ETPAY_API_URL = `http://127.0.0.1:${(etpay.address() as AddressInfo).port}/etpay`;
+    try {
+      const summary = await runAt(PULL_EXPIRY_MS.etpay + 1_000);
+      expect(summary.etpay).toMatchObject({ checked: 1, expired: 1, abandoned: 0 });
+    } finally {
+      etpay.close();
+    }
+    expect(await attemptOf('etpay', token)).toMatchObject({ status: 'pending', provider_status: 'processing', expired_as: 'stuck' });
+  });
+
+  it('a SkipPay order still `pending` at its 45 days: stuck (SkipPay always answers with a status word, never "no payment")', async () => {
+    const hash = await createSkipPayOrder();
+    const summary = await runAt(PULL_EXPIRY_MS.skippay + 1_000);
+    // Earlier tests' SkipPay orders left pending expire in the same run: all of them stuck, none abandoned.
+    expect(summary.skippay.expired).toBeGreaterThanOrEqual(1);
+    expect(summary.skippay.abandoned).toBe(0);
+    expect(await attemptOf('skippay', hash)).toMatchObject({ status: 'pending', expired_as: 'stuck' });
+    expect(await orderOf('skippay', hash)).toMatchObject({ status: 'pending' });
   });
 
   it('an abandoned ETpay session of an order another session paid expires without paging (not a stuck payment)', async () => {

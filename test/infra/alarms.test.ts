@@ -174,6 +174,14 @@ describe.each(DEPLOY_STAGES)('%s alarms', (stage) => {
     expect([...(directive?.Dimensions[0] ?? [])].sort()).toEqual(Object.keys(dimensionsOf(matching[0]!)).sort());
   });
 
+  it('never pages on ReconcileAbandoned (a checkout opened and never paid), which the stuck-payments alarm no longer counts', () => {
+    expect(MetricName.ReconcileAbandoned).toBe('ReconcileAbandoned');
+    expect(alarms().filter((a) => a.Properties.MetricName === MetricName.ReconcileAbandoned)).toEqual([]);
+    // Stuck payments page on ReconcileExpired alone, one alarm per payment provider.
+    const stuck = alarms().filter((a) => String(a.Properties.AlarmDescription).includes('#runbook-stuck-payments'));
+    expect(stuck.map((a) => a.Properties.MetricName)).toEqual(paymentProviders.map(() => MetricName.ReconcileExpired));
+  });
+
   it('pages on the HTTP API\'s 5xx and p99 Latency of the $default stage', () => {
     const [apiId] = Object.keys(resourcesOf(template(), 'AWS::ApiGatewayV2::Api'));
     const dims = { ApiId: { Ref: apiId }, Stage: '$default' };

@@ -1,6 +1,7 @@
 // reconcile-payments (contract v1.1, "What the providers say is the truth"): every 5 minutes, pull each
 // attempt the due-attempts index says is due, record what the provider says like a notification would,
-// and move the attempt's next check (back-off) or take it out of the index (final answer, or expiry).
+// and move the attempt's next check (back-off) or take it out of the index (final answer, or expiry: an
+// attempt the provider last said has no payment at all is abandoned, any other is stuck and pages).
 // Both providers side by side: one failing never stops the other's checks. A page at a time, and no new
 // pull once the Lambda's remaining time could not hold one.
 import type { Context } from 'aws-lambda';
@@ -13,9 +14,9 @@ import { logger } from '../../observability/logger.ts';
 import { MetricName } from '../../observability/metric-names.ts';
 import { CONFIGURATION_ERROR_METRICS, publish, type MetricEntry } from '../../observability/metrics.ts';
 import { applySettledAttempt, publishOrderStatus } from '../../state/attempt-results.ts';
-import { nextDue, REPUBLISH_AFTER_MS } from '../../state/due.ts';
-import { clearDue, dueAttemptsPage, rescheduleAttempt, rescheduleUnpublished, unpublishedEventsPage } from '../../state/due-attempts.ts';
-import { findAttempt, parseOrder } from '../../state/orders.ts';
+import { dueStateOf, expiredAs, nextDue, REPUBLISH_AFTER_MS, type PullAnswer } from '../../state/due.ts';
+import { clearDue, dueAttemptsPage, expireAttempt, rescheduleAttempt, rescheduleUnpublished, unpublishedEventsPage } from '../../state/due-attempts.ts';
+import { findAttemptItem, parseOrder } from '../../state/orders.ts';
 import { getItem } from '../../state/table.ts';
 import { DUE_ATTEMPTS_INDEX, UNPUBLISHED_EVENTS_SHARD, type PaymentProvider } from '../../state/keys.ts';
 import { pullAndRecord, providerConnections, type ProviderConnections } from '../../reconcile/pull-attempt.ts';
@@ -30,7 +31,10 @@ export interface ProviderTally {
   checked: number;
   changed: number;
   failed: number;
+  /** Still pending at the provider's expiry without the provider saying "no payment" last: stuck (pages). */
   expired: number;
+  /** Still pending at the provider's expiry, the provider's last word "no payment at all": a checkout never paid. */
+  abandoned: number;
   /** The run stopped starting pulls because the Lambda's time was running out. */
   outOfTime: boolean;
 }
@@ -50,12 +54,13 @@ const timeForOnePull = (run: Run): boolean => run.deadline - Date.now() >= run.t
 
 const checkOne = async (run: Run, provider: PaymentProvider, id: string, tally: ProviderTally): Promise<void> => {
   const providerId = id.slice(`attempt#${provider}#`.length);
-  const attempt = await findAttempt(run.table, provider, providerId);
+  const found = await findAttemptItem(run.table, provider, providerId);
   // Gone (TTL): the index was behind; take it out.
-  if (!attempt) {
+  if (!found) {
     await clearDue(run.table, id);
     return;
   }
+  const { attempt } = found;
   // Final yet still due: its order was not moved (a write that failed midway). Its own result again, no pull;
   // that also takes it out of the index.
   if (attempt.status !== 'pending') {
@@ -63,9 +68,11 @@ const checkOne = async (run: Run, provider: PaymentProvider, id: string, tally: 
     if (repaired.statusChangedFrom !== undefined) tally.changed += 1;
     return;
   }
-  const item = attempt as typeof attempt & { due_checks?: number };
-  const checks = typeof item.due_checks === 'number' ? item.due_checks : 0;
+  // The due state lives on the item, outside the attempt record's schema.
+  const dueState = dueStateOf(found.item);
   let final = false;
+  /** What this pull said when it succeeded without a final answer; undefined when it failed. */
+  let answer: PullAnswer | undefined;
   try {
     // The call keeps to UPSTREAM_TIMEOUT_MS by itself (the client takes the smaller of the two); the
     // recording and its event get the run's time, not what the pull left of its own.
@@ -73,6 +80,7 @@ const checkOne = async (run: Run, provider: PaymentProvider, id: string, tally: 
     tally.checked += 1;
     if (outcome.changed) tally.changed += 1;
     final = outcome.final;
+    answer = outcome.noPayment ? 'no_payment' : 'not_final';
   } catch (error) {
     // Counted and left due again later (below): the next run tries once the back-off has passed.
     tally.failed += 1;
@@ -83,26 +91,33 @@ const checkOne = async (run: Run, provider: PaymentProvider, id: string, tally: 
     });
   }
   if (final) return; // recordAttemptResult took the attempt out of the index.
-  const due = nextDue(provider, attempt.created_at, checks, Date.now());
+  const due = nextDue(provider, attempt.created_at, dueState.checks, Date.now());
   if (due === 'expired') {
-    // An abandoned attempt of an order another attempt paid (a payer who opened a second ETpay session) is
-    // not a stuck payment: nobody waits for it. Only an order still without its money pages.
+    // Neither an unused attempt of an order another attempt paid (a payer who opened a second ETpay session)
+    // nor a checkout the provider says was never paid is a stuck payment: nobody waits for their money. The
+    // order is left as it is (no final result: no status change, no event).
+    const as = expiredAs(answer, dueState);
     const order = await getItem(run.table, attempt.order);
-    if (!(await clearDue(run.table, id))) return;
+    if (!(await expireAttempt(run.table, id, as))) return;
     if (order?.status === 'paid') {
       logger.info('reconcile: attempt expired unused, its order is paid', { provider, order_id: attempt.order_id });
+      return;
+    }
+    if (as === 'abandoned') {
+      tally.abandoned += 1;
+      logger.info('reconcile: attempt abandoned, no payment at its provider expiry', { provider, order_id: attempt.order_id });
       return;
     }
     tally.expired += 1;
     logger.warn('reconcile: attempt still pending at its provider expiry', { provider, order_id: attempt.order_id });
     return;
   }
-  await rescheduleAttempt(run.table, id, due);
+  await rescheduleAttempt(run.table, id, due, answer);
 };
 
 /** One provider's due attempts, page by page, until none is due or time runs short. */
 const reconcileProvider = async (run: Run, provider: PaymentProvider): Promise<ProviderTally> => {
-  const tally: ProviderTally = { checked: 0, changed: 0, failed: 0, expired: 0, outOfTime: false };
+  const tally: ProviderTally = { checked: 0, changed: 0, failed: 0, expired: 0, abandoned: 0, outOfTime: false };
   const now = run.dueBy ?? new Date();
   let start: Record<string, unknown> | undefined;
   do {
@@ -192,6 +207,7 @@ const tallyMetrics = (tally: ProviderTally): MetricEntry[] => [
   [MetricName.ReconcileChanged, 'Count', tally.changed],
   [MetricName.ReconcileFailed, 'Count', tally.failed],
   [MetricName.ReconcileExpired, 'Count', tally.expired],
+  [MetricName.ReconcileAbandoned, 'Count', tally.abandoned],
 ];
 
 export type ReconcileSummary = Record<PaymentProvider, ProviderTally> & { events: EventsTally };
@@ -230,7 +246,7 @@ export const reconcilePayments = async (
     if (outcome?.status === 'fulfilled') tally = outcome.value;
     else {
       // Unexpected (reconcileProvider counts a failed page itself): nothing known for this provider; it pages as a failure.
-      tally = { checked: 0, changed: 0, failed: 1, expired: 0, outOfTime: false };
+      tally = { checked: 0, changed: 0, failed: 1, expired: 0, abandoned: 0, outOfTime: false };
       logger.error('reconcile: provider sweep failed', { provider, error_type: outcome?.reason instanceof Error ? outcome.reason.name : 'unknown' });
     }
     summary[provider] = tally;

@@ -2,7 +2,7 @@
 // never past its provider's expiry, and `expired` after it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backOffMs, FIRST_CHECK_AFTER_MS, firstDue, MAX_CHECK_INTERVAL_MS, nextDue, PULL_EXPIRY_MS } from '#shared/state/due.ts';
+import { backOffMs, dueStateOf, expiredAs, FIRST_CHECK_AFTER_MS, firstDue, MAX_CHECK_INTERVAL_MS, nextDue, PULL_EXPIRY_MS } from '#shared/state/due.ts';
 
 const MIN = 60_000;
 const created = '2026-12-01T10:00:00.000Z';
@@ -48,5 +48,25 @@ describe('due schedule', () => {
         return next > now && next - now <= MAX_CHECK_INTERVAL_MS && next <= t0 + PULL_EXPIRY_MS[provider] && due.due_checks === checks + 1;
       }),
     );
+  });
+});
+
+describe('at the expiry: abandoned or stuck (expiredAs)', () => {
+  it.each([
+    { thisPull: 'no_payment', before: undefined, as: 'abandoned' },
+    { thisPull: 'no_payment', before: 'not_final', as: 'abandoned' },
+    { thisPull: undefined, before: 'no_payment', as: 'abandoned' }, // only the last pull failed
+    { thisPull: 'not_final', before: 'no_payment', as: 'stuck' },
+    { thisPull: undefined, before: 'not_final', as: 'stuck' },
+    { thisPull: undefined, before: undefined, as: 'stuck' }, // pulls kept failing
+  ] as const)('this pull $thisPull, the one before $before → $as', ({ thisPull, before, as }) => {
+    expect(expiredAs(thisPull, dueStateOf({ due_checks: 3, pull_answer: before }))).toBe(as);
+  });
+
+  it('reads the due state from a raw item, fail closed on anything unexpected', () => {
+    expect(dueStateOf({ due_checks: 4, pull_answer: 'no_payment' })).toEqual({ checks: 4, lastAnswer: 'no_payment' });
+    expect(dueStateOf({})).toEqual({ checks: 0, lastAnswer: undefined });
+    expect(dueStateOf({ due_checks: '4', pull_answer: 'NO_PAYMENT' })).toEqual({ checks: 0, lastAnswer: undefined });
+    expect(dueStateOf({ due_checks: -1, pull_answer: 1 })).toEqual({ checks: 0, lastAnswer: undefined });
   });
 });
