@@ -88,11 +88,11 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   },
   'create-widget-session': {
     summary: 'Mint a Spot widget token',
-    description: `${AAPD_PATIENT} With \`order_token\` the widget runs the AAPD flow, without it a standard Spot registration. Load \`iframe_url\` in an iframe and accept its \`postMessage\` events only when \`event.origin === widget_origin\`.`,
+    description: `${AAPD_PATIENT} With \`order_token\` the widget runs the AAPD flow, without it a standard Spot registration. \`order_token\` must be one of the caller's own SkipPay orders (\`POST /v1/orders\`): another clinic's order is \`404\`, exactly like an unknown one, and Skip is not called. Load \`iframe_url\` in an iframe and accept its \`postMessage\` events only when \`event.origin === widget_origin\`.`,
     tag: 'Skip',
     body: createWidgetSessionBody,
     success: { ...createWidgetSessionResponse, description: 'The iframe URL (already carrying the order token) and the origin to check.' },
-    extraErrors: [],
+    extraErrors: ['NOT_FOUND'],
   },
   'create-etpay-session': {
     summary: 'Initialise an ETpay bank-transfer session',
