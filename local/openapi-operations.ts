@@ -125,9 +125,9 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   'receive-skippay-webhook': {
     summary: 'SkipPay\'s webhook (called by SkipPay)',
     description:
-      'Verified before parsing: `X-Gokeipay-Signature` (or the legacy `X-Skippay-Signature`) is `sha256=<hex HMAC-SHA256 of the raw body>`. Stored once; unknown event types are accepted. Skip documents the signature, not the body: an envelope `{"type"|"event", "data": {"hash"|"order_hash", "status"}}` and a flat `{"event"|"type", "hash"|"order_hash", "status"}` are read; an event about a known order without a readable status makes the API pull that order from SkipPay; an event naming no known order is stored and acknowledged all the same. Not for clinic frontends.',
+      'Verified before parsing: `X-Gokeipay-Signature` (or the legacy `X-Skippay-Signature`) is `sha256=<hex HMAC-SHA256 of the raw body>`. Stored once; unknown event types are accepted. Skip documents the signature, not the body: an envelope `{"type"|"event", "data": {"hash"|"order_hash", "status"}}` and a flat `{"event"|"type", "hash"|"order_hash", "status"}` are read; a `paid` counts only with the `total_amount` it states (an order is paid only for exactly its amount); an event about a known order without a readable status, or a `paid` stating no readable `total_amount`, makes the API pull that order from SkipPay and record what the pull says; an event naming no known order is stored and acknowledged all the same. Not for clinic frontends.',
     tag: 'Skip',
-    rawBody: { type: 'object', description: 'A SkipPay event, e.g. `{"id", "type": "order.paid", "created_at", "data": {"hash", "status"}}`.' },
+    rawBody: { type: 'object', description: 'A SkipPay event, e.g. `{"id", "type": "order.paid", "created_at", "data": {"hash", "status", "total_amount"}}`.' },
     headers: receiveSkipPayWebhookHeaders,
     success: { ...receiveSkipPayWebhookResponse, description: 'Acknowledged (repeats too).' },
     extraErrors: ['INVALID_SIGNATURE'],
