@@ -8,9 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { keyedReference } from '#shared/state/idempotency.ts';
 import type * as Orders from '#shared/state/orders.ts';
-import { resetStateClient } from '#shared/state/table.ts';
 import { handler } from '../../functions/create-order/handler.ts';
-import { usePaymentsTable } from '../support/dynamo.ts';
+import { useBreakableTable, usePaymentsTable } from '../support/dynamo.ts';
 import { sampleOrder } from '../support/fixtures.ts';
 import { setEnvironment } from '../support/env.ts';
 import { httpEvent, lambdaContext } from '../support/lambda.ts';
@@ -18,7 +17,6 @@ import { captureOutput } from '../support/logs.ts';
 import { json, useProviderStub, type StubAnswer } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
 import { SANDBOX_FAULTS, SANDBOX_SKIP_SECRET, startSandbox, type FaultValue, type Sandbox } from '../../local/sandbox/index.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 type OrdersModule = typeof Orders;
 // Where the test breaks the table once SkipPay's order is recorded (issue 17), before the answer is stored.
@@ -39,19 +37,8 @@ const output = captureOutput();
 const table = usePaymentsTable();
 const secrets = mockSecrets({ skip: SKIP_TEST_SECRET });
 const skippay = useProviderStub();
-let dynamo: TcpProxy;
-let restoreEndpoint: () => void;
-beforeAll(async () => {
-  // The functions reach the table through a proxy the test can break at an exact moment.
-  dynamo = await startTcpProxy(table.endpoint);
-  restoreEndpoint = setEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.url });
-  resetStateClient();
-});
-afterAll(async () => {
-  restoreEndpoint();
-  resetStateClient();
-  await dynamo.close();
-});
+// The functions reach the table through a proxy the test can break at an exact moment.
+const dynamo = useBreakableTable(table);
 
 // The sample order without its reference: the reference is what these tests are about.
 const { reference: _reference, ...order } = sampleOrder;

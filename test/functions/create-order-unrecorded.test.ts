@@ -4,28 +4,25 @@
 // named for reconciliation: an `uncertain#create-order#<reference>` record with its order token
 // (ORDER_NOT_RECORDED), or, when the table stays down, the ERROR log line that stands for it. With and without
 // Idempotency-Key. No personal data in either.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
 import { DEPENDENCY_BUDGETS, FUNCTION_TIMEOUT_SECONDS } from '#shared/limits.ts';
 import { keyedReference } from '#shared/state/idempotency.ts';
 import { itemId } from '#shared/state/keys.ts';
 import type * as Orders from '#shared/state/orders.ts';
-import { resetStateClient } from '#shared/state/table.ts';
 import { handler } from '../../functions/create-order/handler.ts';
-import { usePaymentsTable } from '../support/dynamo.ts';
+import { useBreakableTable, usePaymentsTable } from '../support/dynamo.ts';
 import { setEnvironment } from '../support/env.ts';
 import { samplePatient, samplePatientCanonical, sampleOrder } from '../support/fixtures.ts';
 import { CLINIC_A, invoke, ownerOfClaims } from '../support/lambda.ts';
 import { captureOutput } from '../support/logs.ts';
 import { json, useProviderStub } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_TEST_SECRET } from '../support/secrets.ts';
-import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 type OrdersModule = typeof Orders;
 /** What the table does from the moment create-order starts recording SkipPay's order. */
 type Fault = 'refused' | 'hung';
 const plan: { fault?: Fault; until?: 'order write settled' | 'end of request'; afterRecorded?: Fault } = {};
-let dynamo: TcpProxy;
 vi.mock('#shared/state/orders.ts', async (importOriginal) => {
   const original = await importOriginal<OrdersModule>();
   return {
@@ -53,17 +50,7 @@ const output = captureOutput();
 const table = usePaymentsTable();
 mockSecrets({ skip: SKIP_TEST_SECRET });
 const skippay = useProviderStub();
-let restoreEndpoint: () => void;
-beforeAll(async () => {
-  dynamo = await startTcpProxy(table.endpoint);
-  restoreEndpoint = setEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: dynamo.url });
-  resetStateClient();
-});
-afterAll(async () => {
-  restoreEndpoint();
-  resetStateClient();
-  await dynamo.close();
-});
+const dynamo = useBreakableTable(table);
 beforeEach(() => {
   resetSecretsCache();
   setEnvironment({ STAGE: 'local', SKIPPAY_API_URL: skippay.url, SKIP_SECRET_ID: 'skip', UPSTREAM_TIMEOUT_MS: '1500', PAYMENTS_TABLE: table.name });

@@ -209,18 +209,7 @@ describe('GET /v1/payments/{provider}/{id}?refresh=true', () => {
     expect((await read(hash, 'true')).body.status).toBe('pending');
     expect(pullsOf(hash)).toBe(1);
     // 30 s later (the claim moved back, as time would): pulled, paid, one event.
-    const { DynamoDBDocumentClient, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
-    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
-    await client.send(
-      new UpdateCommand({
-        TableName: world.table.name,
-        Key: { id: itemId.order('https://issuer.test|clinic-a', 'skippay', hash) },
-        UpdateExpression: 'SET last_refresh_at = :past',
-        ExpressionAttributeValues: { ':past': Date.now() - 31_000 },
-      }),
-    );
-    client.destroy();
+    await world.table.set(itemId.order('https://issuer.test|clinic-a', 'skippay', hash), { last_refresh_at: Date.now() - 31_000 });
     expect((await read(hash, 'true')).body).toMatchObject({ status: 'paid', paid: true });
     expect(pullsOf(hash)).toBe(2);
     expect(eventsAbout(hash)).toHaveLength(1);

@@ -2,7 +2,7 @@
 // every test of the payment state. One per test file; the functions reach it the way they reach
 // DynamoDB anywhere: AWS_ENDPOINT_URL_DYNAMODB, read by the SDK itself.
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { PAYMENTS_TABLE_PARTITION_KEY, paymentsTableDefinition } from '#shared/state/keys.ts';
 import { resetStateClient } from '#shared/state/table.ts';
 import { setEnvironment } from './env.ts';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy.ts';
 
 export type Item = Record<string, any>;
 
@@ -21,6 +22,8 @@ export interface PaymentsTable {
   get(id: string): Promise<Item | undefined>;
   /** Writes an item as it is, unconditionally (a test's arrangement: an expired item TTL has not deleted yet). */
   put(item: Item): Promise<void>;
+  /** Sets attributes of an existing item as they are (a test's arrangement: a clock moved back, a check made due). */
+  set(id: string, fields: Item): Promise<void>;
 }
 
 /** Starts dynalite before the file's tests, creates the table and points the SDK and PAYMENTS_TABLE at it. */
@@ -75,5 +78,41 @@ export const usePaymentsTable = (name = 'clinic-payments-test'): PaymentsTable =
     put: async (item) => {
       await client().send(new PutCommand({ TableName: name, Item: item }));
     },
+    set: async (id, fields) => {
+      const names = Object.keys(fields);
+      await client().send(
+        new UpdateCommand({
+          TableName: name,
+          Key: { [PAYMENTS_TABLE_PARTITION_KEY]: id },
+          UpdateExpression: `SET ${names.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(names.map((field, index) => [`#f${index}`, field])),
+          ExpressionAttributeValues: Object.fromEntries(names.map((field, index) => [`:v${index}`, fields[field]])),
+        }),
+      );
+    },
   };
+};
+
+/**
+ * The payments table behind a loopback TCP proxy (tcp-proxy.ts) that a test can break or hang at an exact
+ * moment: the functions reach the table through it from the file's first test on.
+ */
+export const useBreakableTable = (table: PaymentsTable): Omit<TcpProxy, 'url' | 'close'> => {
+  let proxy: TcpProxy | undefined;
+  let restoreEndpoint: () => void = () => undefined;
+  const started = (): TcpProxy => {
+    if (!proxy) throw new Error('useBreakableTable: the proxy is not started yet');
+    return proxy;
+  };
+  beforeAll(async () => {
+    proxy = await startTcpProxy(table.endpoint);
+    restoreEndpoint = setEnvironment({ AWS_ENDPOINT_URL_DYNAMODB: proxy.url });
+    resetStateClient();
+  });
+  afterAll(async () => {
+    restoreEndpoint();
+    resetStateClient();
+    await proxy?.close();
+  });
+  return { break: () => started().break(), hang: () => started().hang(), heal: () => started().heal() };
 };
