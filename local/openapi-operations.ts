@@ -88,11 +88,11 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   },
   'create-widget-session': {
     summary: 'Mint a Spot widget token',
-    description: `${AAPD_PATIENT} With \`order_token\` the widget runs the AAPD flow, without it a standard Spot registration. Load \`iframe_url\` in an iframe and accept its \`postMessage\` events only when \`event.origin === widget_origin\`.`,
+    description: `${AAPD_PATIENT} With \`order_token\` the widget runs the AAPD flow, without it a standard Spot registration. \`order_token\` must be one of the caller's own SkipPay orders (\`POST /v1/orders\`): another clinic's order is \`404\`, exactly like an unknown one, and Skip is not called. Load \`iframe_url\` in an iframe and accept its \`postMessage\` events only when \`event.origin === widget_origin\`.`,
     tag: 'Skip',
     body: createWidgetSessionBody,
     success: { ...createWidgetSessionResponse, description: 'The iframe URL (already carrying the order token) and the origin to check.' },
-    extraErrors: [],
+    extraErrors: ['NOT_FOUND'],
   },
   'create-etpay-session': {
     summary: 'Initialise an ETpay bank-transfer session',
@@ -125,9 +125,9 @@ export const OPERATIONS: Record<RouteFunctionName, OperationDoc> = {
   'receive-skippay-webhook': {
     summary: 'SkipPay\'s webhook (called by SkipPay)',
     description:
-      'Verified before parsing: `X-Gokeipay-Signature` (or the legacy `X-Skippay-Signature`) is `sha256=<hex HMAC-SHA256 of the raw body>`. Stored once; unknown event types are accepted. Skip documents the signature, not the body: an envelope `{"type"|"event", "data": {"hash"|"order_hash", "status"}}` and a flat `{"event"|"type", "hash"|"order_hash", "status"}` are read; an event about a known order without a readable status makes the API pull that order from SkipPay; an event naming no known order is stored and acknowledged all the same. Not for clinic frontends.',
+      'Verified before parsing: `X-Gokeipay-Signature` (or the legacy `X-Skippay-Signature`) is `sha256=<hex HMAC-SHA256 of the raw body>`. Stored once; unknown event types are accepted. Skip documents the signature, not the body: an envelope `{"type"|"event", "data": {"hash"|"order_hash", "status"}}` and a flat `{"event"|"type", "hash"|"order_hash", "status"}` are read; a `paid` counts only with the `total_amount` it states (an order is paid only for exactly its amount); an event about a known order without a readable status, or a `paid` stating no readable `total_amount`, makes the API pull that order from SkipPay and record what the pull says; an event naming no known order is stored and acknowledged all the same. Not for clinic frontends.',
     tag: 'Skip',
-    rawBody: { type: 'object', description: 'A SkipPay event, e.g. `{"id", "type": "order.paid", "created_at", "data": {"hash", "status"}}`.' },
+    rawBody: { type: 'object', description: 'A SkipPay event, e.g. `{"id", "type": "order.paid", "created_at", "data": {"hash", "status", "total_amount"}}`.' },
     headers: receiveSkipPayWebhookHeaders,
     success: { ...receiveSkipPayWebhookResponse, description: 'Acknowledged (repeats too).' },
     extraErrors: ['INVALID_SIGNATURE'],

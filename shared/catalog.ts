@@ -89,7 +89,9 @@ export const FUNCTIONS = {
     routes: [{ method: 'POST', path: '/v1/widget-sessions' }],
     provider: 'skip-backend',
     secret: 'skip',
-    settings: ['STAGE', 'SKIP_BACKEND_URL', 'SPOT_WIDGET_URL', 'SKIP_SECRET_ID', 'UPSTREAM_TIMEOUT_MS'],
+    // PAYMENTS_TABLE: an order_token must name one of the caller's own SkipPay orders (one read, no index).
+    settings: ['STAGE', 'SKIP_BACKEND_URL', 'SPOT_WIDGET_URL', 'SKIP_SECRET_ID', 'UPSTREAM_TIMEOUT_MS', 'PAYMENTS_TABLE'],
+    table: ['GetItem'],
   },
   'create-etpay-session': {
     routes: [{ method: 'POST', path: '/v1/etpay/sessions' }],

@@ -102,6 +102,12 @@ const RETENTION: Record<PaymentProvider, number> = {
 /** Read-modify-write rounds before giving up on a hot item (two results about one order at once). */
 export const MAX_ROUNDS = 5;
 
+/**
+ * What a clinic route answers for an order the caller does not have: another owner's order and one never
+ * created here get the same 404, so nobody learns whether someone else's order exists.
+ */
+export const unknownOrder = (): ApiError => new ApiError('NOT_FOUND', { message: 'No payment is known for this order.' });
+
 /** The owner's order, or undefined: another owner's order reads exactly like an unknown one. */
 export const getOrder = async (table: string, owner: string, provider: PaymentProvider, id: string): Promise<OrderRecord | undefined> => {
   const item = await getItem(table, itemId.order(owner, provider, id));

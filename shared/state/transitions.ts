@@ -33,7 +33,7 @@ export const outcomeOf = (provider: PaymentProvider, providerStatus: string): Ou
 export interface AttemptResult {
   outcome: Outcome;
   providerStatus: string;
-  /** The amount the provider says was paid; the attempt's own amount when it does not say. */
+  /** The amount the provider says was paid: read for a success only, and never assumed (no amount, no `paid`). */
   amount: number;
 }
 

@@ -115,6 +115,24 @@ const etpayOrderState: Record<string, AttributeValue> = {
   expiration: { N: String(nowSeconds + RETENTION_SECONDS.paymentRecords) },
 };
 
+/** The SkipPay order create-order records for the bench's owner: the one a widget session may name. */
+const SKIPPAY_ORDER_TOKEN = 'ord_benchBenchBench123';
+const skippayOrderState: Record<string, AttributeValue> = {
+  id: { S: itemId.order(BENCH_OWNER, 'skippay', SKIPPAY_ORDER_TOKEN) },
+  owner: { S: BENCH_OWNER },
+  provider: { S: 'skippay' },
+  order_id: { S: SKIPPAY_ORDER_TOKEN },
+  amount: { N: String(ORDER_AMOUNT) },
+  status: { S: 'pending' },
+  provider_status: { S: 'pending' },
+  attempts: { N: '1' },
+  latest_attempt: { S: SKIPPAY_ORDER_TOKEN },
+  version: { N: '2' },
+  created_at: { S: minuteAgo },
+  updated_at: { S: minuteAgo },
+  expiration: { N: String(nowSeconds + RETENTION_SECONDS.paymentRecords) },
+};
+
 /**
  * A clinic's day of orders for GET /v1/payments: 25 orders of the bench's owner (both providers, each
  * status), created one minute apart inside a fixed window two days ago, so that no order another workload
@@ -159,9 +177,12 @@ export const WORKLOADS: Record<string, Workload[]> = {
     // The header a careful frontend sends: two conditional writes to the payments table around the call.
     { ...order, label: 'Idempotency-Key', headers: { 'idempotency-key': 'bench-key' }, uniqueHeader: 'idempotency-key' },
   ],
+  // One GetItem first: the order_token must name one of the caller's own orders.
   'create-widget-session': [{
-    body: { order_token: 'ord_benchBenchBench123', patient },
+    body: { order_token: SKIPPAY_ORDER_TOKEN, patient },
     status: 201,
+    items: [skippayOrderState],
+    dynamo: { GetItem: { Item: skippayOrderState } },
     provider: (sandbox) => ({
       status: 201,
       body: { widget_token: '3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c', url: `${sandbox.spotWidgetUrl}/?widget_token=3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c&public_key=pk_test_sandbox` },

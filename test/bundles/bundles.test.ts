@@ -122,12 +122,30 @@ describe('deployable bundles', () => {
     expect(result.headers['x-request-id']).toBeTruthy();
   });
 
-  it('create-widget-session mints a widget URL on the sandbox widget origin', async () => {
-    const { result } = await invokeBundle('create-widget-session', { order_token: 'ord_abc123', patient });
+  it('create-widget-session mints a widget URL on the sandbox widget origin for an order the caller created', async () => {
+    const order = await invokeBundle('create-order', { total_amount: 50000, customer: patient });
+    const { order_token: orderToken } = JSON.parse(order.result.body) as { order_token: string };
+    const { result } = await invokeBundle('create-widget-session', { order_token: orderToken, patient });
     expect(result.statusCode).toBe(201);
     const body = JSON.parse(result.body) as { iframe_url: string; widget_origin: string };
     expect(new URL(body.iframe_url).origin).toBe(new URL(standIns.sandbox.spotWidgetUrl).origin);
-    expect(new URL(body.iframe_url).searchParams.get('order_token')).toBe('ord_abc123');
+    expect(new URL(body.iframe_url).searchParams.get('order_token')).toBe(orderToken);
+  });
+
+  it('create-widget-session reads the payments table: an order token never created → 404 NOT_FOUND', async () => {
+    const { result } = await invokeBundle('create-widget-session', { order_token: 'ord_neverCreatedHere', patient });
+    expect(result.statusCode).toBe(404);
+    expect(JSON.parse(result.body)).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('create-widget-session bundles the DynamoDB client, and neither the event publisher nor the idempotency layer', async () => {
+    // Rebuilt in place (same output) for its metafile: every source any of its files holds.
+    const { metafile } = await buildFunction('functions/create-widget-session/handler.ts', join(outdir, 'create-widget-session'));
+    const inputs = Object.keys(metafile.inputs);
+    expect(inputs.some((input) => input.includes('@aws-sdk/lib-dynamodb'))).toBe(true);
+    for (const unwanted of ['@aws-sdk/client-eventbridge', '@aws-lambda-powertools/idempotency', 'shared/events/', 'shared/state/idempotency']) {
+      expect(inputs.filter((input) => input.includes(unwanted)), unwanted).toEqual([]);
+    }
   });
 
   it('create-etpay-session opens a session and returns no signature_token', async () => {

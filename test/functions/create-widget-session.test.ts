@@ -1,14 +1,18 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resetSecretsCache } from '#shared/config/secrets.ts';
+import { addAttempt, openOrder } from '#shared/state/orders.ts';
 import { handler } from '../../functions/create-widget-session/handler.ts';
+import { handler as getPaymentStatus } from '../../functions/get-payment-status/handler.ts';
+import { usePaymentsTable } from '../support/dynamo.ts';
 import { setEnvironment } from '../support/env.ts';
 import { captureOutput } from '../support/logs.ts';
-import { invoke } from '../support/lambda.ts';
+import { CLINIC_A, CLINIC_B, httpEvent, invoke, lambdaContext, ownerOfClaims } from '../support/lambda.ts';
 import { json, refusedUrl, useProviderStub, type StubAnswer } from '../support/provider-stub.ts';
 import { mockSecrets, SKIP_LIVE_SECRET, SKIP_TEST_SECRET } from '../support/secrets.ts';
 import { samplePatientCanonical } from '../support/fixtures.ts';
 
 const output = captureOutput();
+const table = usePaymentsTable();
 const secrets = mockSecrets({});
 const spot = useProviderStub();
 const PK = SKIP_TEST_SECRET.SKIP_PUBLIC_KEY;
@@ -25,8 +29,19 @@ const setEnv = (overrides: Record<string, string | undefined> = {}): (() => void
     SPOT_WIDGET_URL: WIDGET,
     SKIP_SECRET_ID: 'skip-secret',
     UPSTREAM_TIMEOUT_MS: '1500',
+    PAYMENTS_TABLE: table.name,
     ...overrides,
   });
+
+/** A SkipPay order of clinic A, as create-order records it (the order, and the order as its own attempt). */
+const clinicAOrder = async (hash: string): Promise<void> => {
+  const { order } = await openOrder(table.name, { owner: ownerOfClaims(CLINIC_A), provider: 'skippay', id: hash, amount: 50000, providerStatus: 'pending' });
+  await addAttempt(table.name, order, { provider: 'skippay', providerId: hash, amount: 50000, providerStatus: 'pending' });
+};
+
+beforeAll(async () => {
+  await clinicAOrder('ord_abc123');
+});
 
 beforeEach(() => {
   spot.answer(minted());
@@ -71,6 +86,67 @@ describe('POST /v1/widget-sessions: the AAPD flow', () => {
     const res = await invoke(handler, { body: { order_token: token, patient } });
     expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([{ path: 'order_token', message: expect.any(String) }]);
+    expect(spot.requests).toHaveLength(0);
+  });
+});
+
+describe('POST /v1/widget-sessions: only for the caller\'s own order (contract v1.1)', () => {
+  /** The caller's view of an order through GET /v1/payments/skippay/{order_token}: the 404 to match. */
+  const statusOf = async (orderToken: string, claims: Record<string, unknown>) => {
+    // The status function's own settings, beside the widget function's.
+    setEnv({ SKIPPAY_API_URL: 'http://127.0.0.1:9/skippay', ETPAY_API_URL: 'http://127.0.0.1:9/etpay', ETPAY_SECRET_ID: 'etpay-secret' });
+    const event = httpEvent({ routeKey: 'GET /v1/payments/skippay/{order_token}', claims });
+    event.pathParameters = { order_token: orderToken };
+    const result = await getPaymentStatus(event, lambdaContext());
+    return { status: result.statusCode, body: JSON.parse(result.body ?? 'null') as { error: Record<string, unknown> } };
+  };
+  const withoutRequestId = (body: { error: Record<string, unknown> }) => ({ ...body, error: { ...body.error, request_id: '' } });
+
+  it("clinic A's own order: 201, and Skip is asked once", async () => {
+    const res = await invoke(handler, { body: { order_token: 'ord_abc123', patient }, claims: CLINIC_A });
+    expect(res.status).toBe(201);
+    expect(spot.requests).toHaveLength(1);
+  });
+
+  it("clinic B naming clinic A's order: the same 404 as a token never created, and nothing reaches Skip", async () => {
+    const theirs = await invoke(handler, { body: { order_token: 'ord_abc123', patient }, claims: CLINIC_B });
+    const unknown = await invoke(handler, { body: { order_token: 'ord_neverCreated', patient }, claims: CLINIC_B });
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.error).toMatchObject({ code: 'NOT_FOUND', request_id: theirs.headers['x-request-id'] });
+    expect(withoutRequestId(theirs.body)).toEqual(withoutRequestId(unknown.body));
+    expect(spot.requests).toHaveLength(0);
+  });
+
+  it('answers exactly what GET /v1/payments/skippay/{order_token} answers the same caller', async () => {
+    const widget = await invoke(handler, { body: { order_token: 'ord_abc123', patient }, claims: CLINIC_B });
+    const status = await statusOf('ord_abc123', CLINIC_B);
+    expect(status.status).toBe(404);
+    expect(widget.status).toBe(status.status);
+    expect(withoutRequestId(widget.body)).toEqual(withoutRequestId(status.body));
+    expect(spot.requests).toHaveLength(0);
+  });
+
+  it('an order token never created here → 404 NOT_FOUND, Skip not called, the secret not even read', async () => {
+    const res = await invoke(handler, { body: { order_token: 'ord_neverCreated', patient } });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NOT_FOUND');
+    expect(spot.requests).toHaveLength(0);
+    expect(secrets.mock.calls()).toHaveLength(0);
+  });
+
+  it("an ETpay order id of clinic A's is no SkipPay order: 404", async () => {
+    await openOrder(table.name, { owner: ownerOfClaims(CLINIC_A), provider: 'etpay', id: 'ord_etpayOnly', amount: 50000 });
+    const res = await invoke(handler, { body: { order_token: 'ord_etpayOnly', patient } });
+    expect(res.status).toBe(404);
+    expect(spot.requests).toHaveLength(0);
+  });
+
+  it('an expired order (its TTL passed, not yet deleted) reads as unknown: 404', async () => {
+    await clinicAOrder('ord_expiring');
+    const [order] = (await table.items('order#')).filter((item) => item.order_id === 'ord_expiring');
+    await table.put({ ...order, expiration: Math.floor(Date.now() / 1000) - 1 });
+    const res = await invoke(handler, { body: { order_token: 'ord_expiring', patient } });
+    expect(res.status).toBe(404);
     expect(spot.requests).toHaveLength(0);
   });
 });

@@ -30,6 +30,8 @@ const useDynamo = (endpoint: string): void => {
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     PAYMENTS_TABLE: 'clinic-payments-test',
     SKIPPAY_API_URL: skippay.url,
+    SKIP_BACKEND_URL: `${skippay.url}/api`,
+    SPOT_WIDGET_URL: 'https://spot.getskip.ai',
     SKIP_SECRET_ID: 'skip',
     ETPAY_API_URL: etpay.url,
     ETPAY_SECRET_ID: 'etpay',
@@ -57,6 +59,12 @@ const resultJwt = () => signResult({ session_token: 'sess_unknown', merchant_ord
 const webhookBody = JSON.stringify({ id: 'evt_dead_dynamo', type: 'order.paid', data: { hash: 'ord_dead', status: 'paid' } });
 const ROUTES: Record<string, Call> = {
   'create-order (Idempotency-Key)': { function: 'create-order', routeKey: 'POST /v1/orders', body: () => JSON.stringify(order), headers: { 'idempotency-key': `k-${Math.random()}` } },
+  // The order_token must name one of the caller's orders: read before the secret or Skip.
+  'create-widget-session': {
+    function: 'create-widget-session',
+    routeKey: 'POST /v1/widget-sessions',
+    body: () => JSON.stringify({ order_token: 'ord_dead', patient: samplePatient }),
+  },
   'create-etpay-session': { function: 'create-etpay-session', routeKey: 'POST /v1/etpay/sessions', body: () => JSON.stringify({ merchant_order_id: 'OC-1', order_amount: 50000 }) },
   'confirm-etpay-payment': { function: 'confirm-etpay-payment', routeKey: 'POST /v1/etpay/confirmations', body: async () => JSON.stringify({ jwt: await resultJwt() }) },
   'receive-etpay-notification': { function: 'receive-etpay-notification', routeKey: 'POST /v1/etpay/notifications', body: async () => JSON.stringify({ payment: await resultJwt() }) },
@@ -112,7 +120,8 @@ describe('DynamoDB accepting connections and never answering', () => {
     expect(budget + 1_500).toBeLessThan(LAMBDA_TIMEOUT_MS / 4);
     expect(await callAll(LAMBDA_TIMEOUT_MS, budget + 1_500)).toEqual(allUnavailable);
     expect(dead.accepted).toBeGreaterThan(0);
-    // Order creation never reached SkipPay: the key's record comes first.
+    // Order creation never reached SkipPay (the key's record comes first), nor widget minting Skip's backend
+    // (the order's read comes first): both answer on this one stub.
     expect(skippay.requests).toHaveLength(0);
   });
 

@@ -139,7 +139,7 @@ describe('POST /v1/webhooks/skippay with EventBridge failing', () => {
   it.each(cases)('$name → 200 received, the order paid, EventPublishFailed counted', async ({ fault }) => {
     const hash = await createSkipPayOrder();
     breakEventBridge(fault);
-    const raw = JSON.stringify({ id: `evt_bus_${hash}`, type: 'order.paid', data: { hash, status: 'paid' } });
+    const raw = JSON.stringify({ id: `evt_bus_${hash}`, type: 'order.paid', data: { hash, status: 'paid', total_amount: '50000' } });
     const signature = createHmac('sha256', SANDBOX_SKIP_SECRET.SKIPPAY_WEBHOOK_SECRET).update(raw).digest('hex');
     const mark = output.mark();
     const started = performance.now();

@@ -147,7 +147,7 @@ describe('GET /v1/payments/skippay/{order_token}', () => {
   it('pending from its creation on, paid after order.paid', async () => {
     await skippayOrder('ord_status1');
     expect((await getStatus(SKIPPAY_ROUTE, { order_token: 'ord_status1' })).body).toMatchObject({ status: 'pending', provider_status: 'pending', attempts: 1 });
-    await skippayEvent('ord_status1', 'order.paid');
+    await skippayEvent('ord_status1', 'order.paid', undefined, { total_amount: '50000' });
     expect((await getStatus(SKIPPAY_ROUTE, { order_token: 'ord_status1' })).body).toMatchObject({
       provider: 'skippay',
       id: 'ord_status1',
@@ -168,7 +168,7 @@ describe('GET /v1/payments/skippay/{order_token}', () => {
     await skippayOrder('ord_status2');
     await skippayEvent('ord_status2', 'order.created', 'pending');
     expect((await getStatus(SKIPPAY_ROUTE, { order_token: 'ord_status2' })).body).toMatchObject({ status: 'pending', paid: false });
-    await skippayEvent('ord_status2', 'order.settled', 'paid');
+    await skippayEvent('ord_status2', 'order.settled', 'paid', { total_amount: '50000' });
     await skippayEvent('ord_status2', 'order.reminder_sent');
     await skippayEvent('ord_status2', 'order.cancelled', 'cancelled');
     expect((await getStatus(SKIPPAY_ROUTE, { order_token: 'ord_status2' })).body).toMatchObject({ status: 'paid', paid: true });

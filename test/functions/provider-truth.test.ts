@@ -32,27 +32,31 @@ const unrecognizedCounts = () =>
     .map((line) => JSON.parse(line) as Record<string, unknown>)
     .filter((line) => line.provider === 'skippay' && line.UnrecognizedEvent === 1).length;
 
+/** The order reads of SkipPay's sandbox about one order: the pulls. */
+const pullsOf = (hash: string) => world.sandbox.requests.filter((request) => request.method === 'GET' && request.path.includes(hash));
+
 describe('SkipPay webhooks: both shapes the contract names', () => {
+  // Each states the amount it was paid: a `paid` without one is no evidence of the amount (pulled, below).
   const shapes: { name: string; body: (hash: string) => Record<string, unknown> }[] = [
-    { name: 'envelope {type, data: {hash, status}}', body: (hash) => ({ id: randomUUID(), type: 'order.updated', data: { hash, status: 'paid' } }) },
-    { name: 'envelope {event, data: {order_hash, status}}', body: (hash) => ({ event: 'order.updated', data: { order_hash: hash, status: 'paid' } }) },
-    { name: 'flat {event, hash, status}', body: (hash) => ({ event: 'order.status_changed', hash, status: 'paid' }) },
-    { name: 'flat {type, order_hash, status}', body: (hash) => ({ type: 'order.status_changed', order_hash: hash, status: 'paid' }) },
+    { name: 'envelope {type, data: {hash, status, total_amount}}', body: (hash) => ({ id: randomUUID(), type: 'order.updated', data: { hash, status: 'paid', total_amount: '50000' } }) },
+    { name: 'envelope {event, data: {order_hash, status, total_amount}}', body: (hash) => ({ event: 'order.updated', data: { order_hash: hash, status: 'paid', total_amount: 50000 } }) },
+    { name: 'flat {event, hash, status, total_amount}', body: (hash) => ({ event: 'order.status_changed', hash, status: 'paid', total_amount: '50000' }) },
+    { name: 'flat {type, order_hash, status, total_amount}', body: (hash) => ({ type: 'order.status_changed', order_hash: hash, status: 'paid', total_amount: 50000 }) },
   ];
-  it.each(shapes)('$name → the order is paid, one event', async ({ body }) => {
+  it.each(shapes)('$name → the order is paid, one event, no pull', async ({ body }) => {
     const hash = await createSkipPayOrder();
     const res = await deliver(body(hash));
     expect(res).toMatchObject({ status: 200, body: { received: true } });
     expect(await orderOf('skippay', hash)).toMatchObject({ status: 'paid' });
     expect(eventsAbout(hash)).toHaveLength(1);
     expect((await attemptOf('skippay', hash))?.due_shard).toBeUndefined();
+    expect(pullsOf(hash)).toHaveLength(0);
   });
 
   it.each([
     { amount: '50000', status: 'paid' },
     { amount: 50000, status: 'paid' },
     { amount: '50000.00', status: 'paid' },
-    { amount: undefined, status: 'paid' },
     // Chilean thousands separators are not read at all: never assumed to be the order's amount. The order is
     // pulled instead (payment-state-attacks.test.ts), and the sandbox has not settled it: still pending.
     { amount: '50.000', status: 'pending' },
@@ -66,13 +70,55 @@ describe('SkipPay webhooks: both shapes the contract names', () => {
     expect(await orderOf('skippay', hash)).toMatchObject({ status });
   });
 
+  describe('a paid event that states no total_amount is no evidence of the amount: the order is pulled', () => {
+    const paidWithoutAmount = (hash: string) => ({ type: 'order.paid', data: { hash, status: 'paid' } });
+
+    it('SkipPay settled it for the order\'s amount → paid because the pull says so, one event', async () => {
+      const hash = await createSkipPayOrder();
+      world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid');
+      expect((await deliver(paidWithoutAmount(hash))).status).toBe(200);
+      expect(await orderOf('skippay', hash)).toMatchObject({ status: 'paid', provider_status: 'paid' });
+      expect(await attemptOf('skippay', hash)).toMatchObject({ status: 'succeeded', paid_amount: 50000 });
+      expect(pullsOf(hash)).toHaveLength(1);
+      expect(eventsAbout(hash)).toHaveLength(1);
+    });
+
+    it('SkipPay has not settled it → still pending, nothing published, the attempt stays due', async () => {
+      const hash = await createSkipPayOrder();
+      expect((await deliver(paidWithoutAmount(hash))).status).toBe(200);
+      expect(await orderOf('skippay', hash)).toMatchObject({ status: 'pending' });
+      expect(await attemptOf('skippay', hash)).toMatchObject({ status: 'pending', due_shard: 'due#skippay' });
+      expect(pullsOf(hash)).toHaveLength(1);
+      expect(eventsAbout(hash)).toHaveLength(0);
+    });
+
+    it('SkipPay settled it for another amount → needs_review, never paid', async () => {
+      const hash = await createSkipPayOrder();
+      world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid', { amount: 1 });
+      expect((await deliver(paidWithoutAmount(hash))).status).toBe(200);
+      expect(await orderOf('skippay', hash)).toMatchObject({ status: 'needs_review' });
+      expect(await attemptOf('skippay', hash)).toMatchObject({ status: 'succeeded', paid_amount: 1 });
+    });
+
+    it('the flat shape and `order.paid` without a status field are pulled alike', async () => {
+      const flat = await createSkipPayOrder();
+      const typed = await createSkipPayOrder();
+      expect((await deliver({ event: 'order.status_changed', hash: flat, status: 'paid' })).status).toBe(200);
+      expect((await deliver({ type: 'order.paid', data: { hash: typed } })).status).toBe(200);
+      for (const hash of [flat, typed]) {
+        expect(pullsOf(hash)).toHaveLength(1);
+        expect(await orderOf('skippay', hash)).toMatchObject({ status: 'pending' });
+      }
+    });
+  });
+
   it('a signed event about a known order without a readable status pulls the order (paid at SkipPay)', async () => {
     const hash = await createSkipPayOrder();
     world.sandbox.control.settle({ provider: 'skippay', order_token: hash }, 'paid');
     const res = await deliver({ type: 'order.updated', data: { hash, state: { code: 7 } } });
     expect(res.status).toBe(200);
     expect(await orderOf('skippay', hash)).toMatchObject({ status: 'paid', provider_status: 'paid' });
-    expect(world.sandbox.requests.some((request) => request.method === 'GET' && request.path.includes(hash))).toBe(true);
+    expect(pullsOf(hash).length).toBeGreaterThan(0);
   });
 
   it('a pull that fails on such an event still acknowledges it; the attempt stays due', async () => {

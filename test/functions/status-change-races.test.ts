@@ -150,7 +150,7 @@ describe('one event per order status change: sources racing', () => {
 describe('one event per order status change: replays', () => {
   it('the same signed SkipPay webhook delivered five times (two at once) → one event', async () => {
     const hash = await createSkipPayOrder();
-    const webhook = skipWebhook({ event: 'order.paid', hash, status: 'paid' });
+    const webhook = skipWebhook({ event: 'order.paid', hash, status: 'paid', total_amount: '50000' });
     await Promise.all([webhook(), webhook()]);
     for (let i = 0; i < 3; i += 1) expect((await webhook()).status).toBe(200);
     expect(eventsAbout(hash)).toHaveLength(1);
@@ -182,7 +182,7 @@ describe('a status change whose event did not reach the bus is published later, 
   it('EventBridge down during the webhook: the order is paid and marked; reconcile-payments publishes the event once after REPUBLISH_AFTER_MS', async () => {
     const hash = await createSkipPayOrder();
     world.bus.failNext(1_000);
-    expect((await skipWebhook({ event: 'order.paid', hash, status: 'paid' })()).status).toBe(200);
+    expect((await skipWebhook({ event: 'order.paid', hash, status: 'paid', total_amount: '50000' })()).status).toBe(200);
     world.bus.failNext(0);
     expect(eventsAbout(hash)).toHaveLength(0);
     expect(await orderOf('skippay', hash)).toMatchObject({ status: 'paid', due_shard: 'due#events' });
@@ -220,7 +220,7 @@ describe('a status change whose event did not reach the bus is published later, 
 
   it('published at once: no mark is left, so later runs publish nothing again', async () => {
     const hash = await createSkipPayOrder();
-    expect((await skipWebhook({ event: 'order.paid', hash, status: 'paid' })()).status).toBe(200);
+    expect((await skipWebhook({ event: 'order.paid', hash, status: 'paid', total_amount: '50000' })()).status).toBe(200);
     expect(eventsAbout(hash)).toHaveLength(1);
     expect(await orderOf('skippay', hash)).not.toHaveProperty('due_shard');
     await reconcileAt(REPUBLISH_AFTER_MS + 1_000);

@@ -203,6 +203,21 @@ describe.each(DEPLOY_STAGES)('%s stack', (stage) => {
     }
   });
 
+  // Spelled out, not read from the catalog: the widget function reads one order per request to check its
+  // owner, so its role holds exactly GetItem on the table and nothing else of DynamoDB (no index, no writes).
+  it('lets create-widget-session only GetItem on the payments table, with PAYMENTS_TABLE set', () => {
+    const [, fn] = functionOf('create-widget-session');
+    const roleId = refId(fn.Properties.Role);
+    const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env.PAYMENTS_TABLE).toEqual({ Ref: tableId() });
+    const dynamo = Object.values(resourcesOf(template(), 'AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: unknown }[] }).Statement)
+      .filter((s) => [s.Action].flat().some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toEqual([expect.objectContaining({ Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] } })]);
+    expect(Object.keys(env)).not.toContain('PAYMENTS_EVENT_BUS');
+  });
+
   it('has the stage\'s bus, and reconcile-payments on a 5-minute schedule with no retry', () => {
     const buses = Object.values(resourcesOf(template(), 'AWS::Events::EventBus'));
     expect(buses.map((bus) => bus.Properties.Name)).toEqual([`clinic-payments-${stage}`]);

@@ -3,9 +3,8 @@
 // exactly like an unknown one. `?refresh=true` asks the provider first while the order is unpaid and its newest attempt open
 // (refresh.ts: rate-limited per order). The refresh path (the provider pulls, the secrets, the event
 // publisher) is imported on the first refresh only: a plain read, the common request, loads none of it.
-import { ApiError } from '../../errors.ts';
 import type { RouteContext, SecretLoader } from '../../http/route.ts';
-import { getOrder, paymentView } from '../../state/orders.ts';
+import { getOrder, paymentView, unknownOrder } from '../../state/orders.ts';
 import type * as Refresh from './refresh.ts';
 import type { GetPaymentStatusPath, GetPaymentStatusQuery, GetPaymentStatusResult } from './schema.ts';
 
@@ -27,7 +26,7 @@ export const getPaymentStatus = async (
         ? getOrder(PAYMENTS_TABLE, owner, 'skippay', path.order_token)
         : Promise.resolve(undefined);
   let order = await read();
-  if (!order) throw new ApiError('NOT_FOUND', { message: 'No payment is known for this order.' });
+  if (!order) throw unknownOrder();
   if (query?.refresh === 'true' && (await (await loadRefresh()).refreshOrder(PAYMENTS_TABLE, order, ctx.settings, secrets, ctx.budget))) {
     order = (await read()) ?? order;
   }

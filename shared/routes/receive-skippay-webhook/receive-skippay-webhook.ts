@@ -1,6 +1,7 @@
 // The SkipPay webhook route's one domain call: verify, then store the raw event once, then move its attempt
-// and order: from the event's status, or, where the event names a known order without a readable status,
-// from a pull of that order (contract v1.1). An event naming no known order is counted (UnrecognizedEvent).
+// and order: from the event's status, or, where the event names a known order without a readable status
+// (or says `paid` without a readable amount), from a pull of that order (contract v1.1). An event naming no
+// known order is counted (UnrecognizedEvent).
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { providerTokenSchema } from '../../domain/provider-token.ts';
@@ -47,7 +48,7 @@ export interface SkipPayEvent {
   orderToken?: string | undefined;
   /** The order's status, when the event says it readably. */
   status?: string | undefined;
-  /** The amount the event says; `null` when it gives one we cannot read (never taken as the right one). */
+  /** The amount the event says; `null` when it gives one we cannot read; undefined when it states none. Only a number is evidence. */
   totalAmount?: number | null | undefined;
 }
 
@@ -112,13 +113,15 @@ export const receiveSkipPayWebhook = async (
         reportMetrics('skippay', [[MetricName.UnrecognizedEvent, 'Count', 1]]);
         return;
       }
-      // A `paid` whose amount is there but unreadable is not believed to be the order's amount: pulled below.
-      const unreadablePaidAmount = status !== undefined && event.totalAmount === null && outcomeOf('skippay', status) === 'success';
-      if (status !== undefined && !unreadablePaidAmount) {
+      // Money is exact: a `paid` is evidence of the amount it states and of nothing else. One that states no
+      // amount, or one we cannot read, says nothing about how much moved: pulled below (the pull carries it).
+      const paidWithoutAmount = status !== undefined && typeof event.totalAmount !== 'number' && outcomeOf('skippay', status) === 'success';
+      if (status !== undefined && !paidWithoutAmount) {
         await recordAttemptResult(
           PAYMENTS_TABLE,
           attempt,
-          { outcome: outcomeOf('skippay', status), providerStatus: status, amount: event.totalAmount ?? attempt.amount },
+          // Only a success's amount is ever read (transitions.ts); a failure or a not-final word needs none.
+          { outcome: outcomeOf('skippay', status), providerStatus: status, amount: event.totalAmount ?? 0 },
           { deadline: ctx.budget.deadline },
         );
         effect = 'recorded';
@@ -126,7 +129,7 @@ export const receiveSkipPayWebhook = async (
       }
       // Already paid here: a pull could not change it (a success stays a success), so SkipPay is not asked.
       if (attempt.status === 'succeeded') return;
-      // About an order we know, but its status (or its paid amount) cannot be read: ask SkipPay. If that fails, the event stays
+      // About an order we know, but its status (or the amount it was paid) cannot be read: ask SkipPay. If that fails, the event stays
       // acknowledged and the attempt stays due, so reconcile-payments pulls it on its next run.
       try {
         const connections: ProviderConnections = {

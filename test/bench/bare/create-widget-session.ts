@@ -1,6 +1,8 @@
-// Bare POST /v1/widget-sessions: the same checks, secret, Spot call, iframe-URL checks and answer as ours.
+// Bare POST /v1/widget-sessions: the same checks, the same GetItem of the caller's order, secret, Spot call,
+// iframe-URL checks and answer as ours.
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { ConfigError, type Detail, email, endpoint, env, fail, isObject, logged, matches, onlyKeys, phone, postJson, readJsonObject, requestIdOf, respond, type Result, rut, secret, text, TOKEN } from './common.ts';
+import { callerOf, ConfigError, type Detail, email, endpoint, env, fail, isObject, logged, matches, onlyKeys, phone, postJson, readJsonObject, requestIdOf, respond, type Result, rut, secret, text, TOKEN } from './common.ts';
+import { getLive, orderItemId } from './payment-state.ts';
 
 const BODY_KEYS = new Set(['order_token', 'patient']);
 const PATIENT_KEYS = new Set(['rut', 'first_name', 'last_name', 'email', 'phone_number']);
@@ -29,6 +31,10 @@ const handle = async (event: APIGatewayProxyEventV2, context: Context): Promise<
       };
     }
     if (problems.length > 0 || !patient) return fail(400, 'VALIDATION_ERROR', requestId, problems);
+    const owner = callerOf(event);
+    if (owner === '') return fail(401, 'UNAUTHORIZED', requestId);
+    // Only the caller's own order: another clinic's reads like an unknown one.
+    if (orderToken !== undefined && !(await getLive(orderItemId(owner, 'skippay', orderToken)))) return fail(404, 'NOT_FOUND', requestId);
 
     const skip = await secret(env('SKIP_SECRET_ID'), ['SKIP_PUBLIC_KEY', 'SKIPPAY_CLIENT_ID', 'SKIPPAY_CLIENT_SECRET']);
     const publicKey = skip.SKIP_PUBLIC_KEY ?? '';
