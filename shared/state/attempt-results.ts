@@ -61,8 +61,10 @@ export const recordAttemptResult = async (
     if (next === current) break;
     const written = { ...current, ...next, updated_at: new Date().toISOString(), version: current.version + 1 };
     const item = await getItem(table, current.id);
-    if (item && (await putItem(table, withDueState({ ...item, ...written }, written), atVersion(current.version)))) {
-      current = written;
+    const stored = item && withDueState({ ...item, ...written }, written);
+    if (stored && (await putItem(table, stored, atVersion(current.version)))) {
+      const { due_shard: _due, ...rest } = written;
+      current = typeof stored.due_shard === 'string' ? { ...rest, due_shard: stored.due_shard } : rest;
       break;
     }
     const reread = await findAttempt(table, attempt.provider, attempt.provider_id);
@@ -91,24 +93,26 @@ export const recordAttemptResult = async (
     logger.warn('payment of another amount: order needs review', { provider: attempt.provider, order_id: attempt.order_id });
   }
   if (!order || seen.before === undefined || seen.before === order.status) {
-    await leaveDueIndex(table, current);
-    return { attempt: current, order, change };
+    return { attempt: await leaveDueIndex(table, current), order, change };
   }
   await publishOrderStatus(table, order, seen.publishBy, options.deadline);
-  await leaveDueIndex(table, current);
-  return { attempt: current, order, change, statusChangedFrom: seen.before };
+  return { attempt: await leaveDueIndex(table, current), order, change, statusChangedFrom: seen.before };
 };
 
 /**
  * A final attempt leaves the due index once its order is moved (and the event published). Best effort: if
  * this fails, the attempt is merely applied again by the next sweep, which changes nothing and publishes nothing.
  */
-const leaveDueIndex = async (table: string, attempt: AttemptRecord): Promise<void> => {
-  if (attempt.status === 'pending') return;
+const leaveDueIndex = async (table: string, attempt: AttemptRecord): Promise<AttemptRecord> => {
+  // Not in the index (a replay about an attempt already final and cleared): no write at all.
+  if (attempt.status === 'pending' || attempt.due_shard === undefined) return attempt;
   try {
     await clearDue(table, attempt.id);
+    const { due_shard: _cleared, ...rest } = attempt;
+    return rest;
   } catch (error) {
     logger.warn('final attempt left in the due index', { provider: attempt.provider, error_type: error instanceof Error ? error.name : 'unknown' });
+    return attempt;
   }
 };
 

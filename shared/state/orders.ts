@@ -46,6 +46,8 @@ const storedAttempt = z.object({
   version: z.number(),
   /** ETpay only: the key its results are signed with. Never leaves the backend, never logged. */
   signature_token: z.optional(z.string().check(z.minLength(1))),
+  /** Present while the attempt is in the due-attempts index (keys.ts DUE_ATTEMPTS_INDEX). */
+  due_shard: z.optional(z.string()),
 });
 export type AttemptRecord = z.output<typeof storedAttempt>;
 

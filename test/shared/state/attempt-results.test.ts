@@ -1,11 +1,12 @@
 // The one record function and its events: every order status change is exactly one Payment Status Changed
 // event (also when results race), a word that changes no status publishes nothing, and a final attempt
 // leaves the due-attempts index. Against dynalite and the EventBridge stand-in.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetEventBridgeClient } from '#shared/events/payment-events.ts';
 import { recordAttemptResult } from '#shared/state/attempt-results.ts';
 import { itemId } from '#shared/state/keys.ts';
-import { addAttempt, openOrder } from '#shared/state/orders.ts';
+import { addAttempt, findAttempt, openOrder } from '#shared/state/orders.ts';
 import { outcomeOf } from '#shared/state/transitions.ts';
 import { startEventBridgeStandIn, type EventBridgeStandIn } from '../../../local/eventbridge-standin.ts';
 import { usePaymentsTable } from '../../support/dynamo.ts';
@@ -72,5 +73,22 @@ describe('recordAttemptResult publishes each order status change once', () => {
     expect(stored).toMatchObject({ status: 'failed' });
     expect(stored).not.toHaveProperty('due_shard');
     expect(stored).not.toHaveProperty('next_check_at');
+  });
+
+  it('a replay about an attempt already final and out of the index reads, and writes nothing', async () => {
+    const attempt = await orderWithAttempt('OC-E5');
+    const { attempt: returned } = await recordAttemptResult(table.name, attempt, result('success'));
+    expect(returned).not.toHaveProperty('due_shard');
+    const reread = await findAttempt(table.name, 'etpay', 'att_OC-E5');
+    const send = vi.spyOn(DynamoDBDocumentClient.prototype, 'send');
+    try {
+      for (const replayed of [returned, reread!]) await recordAttemptResult(table.name, replayed, result('success'));
+      const commands = send.mock.calls.map(([command]) => command.constructor.name);
+      expect(commands.length).toBeGreaterThan(0);
+      expect(commands.filter((name) => !/^(Get|Query)Command$/.test(name))).toEqual([]);
+    } finally {
+      send.mockRestore();
+    }
+    expect(statusesOf('OC-E5')).toEqual(['paid']);
   });
 });
