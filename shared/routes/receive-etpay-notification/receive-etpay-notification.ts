@@ -10,11 +10,16 @@ import { paymentResultJwt, verifyPaymentResult } from '../../etpay/payment-resul
 import { recordEtpayPaymentResult } from '../../etpay/record-payment-result.ts';
 import type { RouteContext } from '../../http/route.ts';
 import { logger } from '../../observability/logger.ts';
-import { pullAndRecord } from '../../reconcile/pull-attempt.ts';
+import type * as PullAttempt from '../../reconcile/pull-attempt.ts';
 import { findAttempt, type AttemptRecord } from '../../state/orders.ts';
 import type { EtpayNotification, ReceiveEtpayNotificationBody, ReceiveEtpayNotificationResult } from './schema.ts';
 
 type Context = RouteContext<'receive-etpay-notification'>;
+
+// The pull path (ETpay's status client) is imported by the first unsigned delivery only: the signed
+// notification, ETpay's usual one, loads none of it (docs/performance.md).
+let pulls: Promise<typeof PullAttempt> | undefined;
+const loadPulls = (): Promise<typeof PullAttempt> => (pulls ??= import('../../reconcile/pull-attempt.ts'));
 
 const received: ReceiveEtpayNotificationResult = { statusCode: 200, body: { received: true } };
 
@@ -32,6 +37,7 @@ const pullSession = async (attempt: AttemptRecord, ctx: Context): Promise<void> 
   if (attempt.status === 'succeeded') return;
   try {
     const etpay = await ctx.secret();
+    const { pullAndRecord } = await loadPulls();
     await pullAndRecord(
       ctx.settings.PAYMENTS_TABLE,
       attempt,
