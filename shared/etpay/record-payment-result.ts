@@ -18,7 +18,10 @@ const recordResult = async (table: string, result: VerifiedPaymentResult, source
     payment_token === undefined
       ? itemId.etpayConfirmation(session.provider_id, payment_status)
       : itemId.etpayPayment(session.provider_id, payment_token);
-  return recordOnce(
+  const apply = async (): Promise<void> => {
+    await recordAttemptResult(table, session, { outcome: outcomeOf('etpay', payment_status), providerStatus: payment_status, amount });
+  };
+  const first = await recordOnce(
     table,
     {
       id,
@@ -31,10 +34,12 @@ const recordResult = async (table: string, result: VerifiedPaymentResult, source
       received_at: new Date().toISOString(),
       expiration: expiresIn(RETENTION_SECONDS.paymentRecords),
     },
-    async () => {
-      await recordAttemptResult(table, session, { outcome: outcomeOf('etpay', payment_status), providerStatus: payment_status, amount });
-    },
+    apply,
   );
+  // A replay applies the result again: idempotent (nothing is written or published twice), and it repairs a
+  // payment record whose state writes never happened (the Lambda stopped, or the table failed, in between).
+  if (!first) await apply();
+  return first;
 };
 
 /** Records a verified result once and logs what it was. */

@@ -113,8 +113,10 @@ export const pullAndRecord = async (
         recorded = await record();
       },
     );
-    // Already recorded (a notification of this payment came first): nothing changes, nothing is published.
-    return { final, changed: recorded?.statusChangedFrom !== undefined, noPayment };
+    // Already recorded (a notification of this payment came first): applied again, which changes and publishes
+    // nothing (recordAttemptResult is idempotent) unless that record's state writes never happened.
+    recorded ??= await record();
+    return { final, changed: recorded.statusChangedFrom !== undefined, noPayment };
   }
   const recorded = await record();
   return { final, changed: recorded.statusChangedFrom !== undefined, noPayment };

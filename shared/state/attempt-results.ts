@@ -47,7 +47,11 @@ const withDueState = (item: Record<string, unknown>, attempt: AttemptRecord): Re
 // The publisher and its EventBridge client are imported by the first result that changes an order's status:
 // a replay, a pending answer or a result about an order already paid loads none of it.
 let events: Promise<typeof PaymentEvents> | undefined;
-const loadEvents = (): Promise<typeof PaymentEvents> => (events ??= import('../events/payment-events.ts'));
+const loadEvents = (): Promise<typeof PaymentEvents> =>
+  (events ??= import('../events/payment-events.ts').catch((error: unknown) => {
+    events = undefined; // a failed import is retried by the next event, not cached for the container's life
+    throw error;
+  }));
 
 export const recordAttemptResult = async (
   table: string,
@@ -71,11 +75,14 @@ export const recordAttemptResult = async (
     if (!reread || round >= MAX_ROUNDS) throw new ApiError('INTERNAL_ERROR', { reason: 'state: attempt kept changing while updated' });
     current = reread;
   }
+  // The order moves by what the attempt now holds: a failure word about an attempt that already succeeded
+  // (its order write failed midway) applies the success, never the failure.
+  const applied = result.outcome === 'success' ? result : (settledResultOf(current) ?? result);
   const seen: { change: OrderChange; before?: OrderStatus; publishBy?: string } = { change: 'none' };
   const order = await updateOrder(table, attempt.order, (existing) => {
     // An order recorded before latest_attempt existed names none: its only attempt is its latest.
     const fromLatest = existing.latest_attempt === undefined || existing.latest_attempt === attempt.provider_id;
-    const moved = nextOrder(existing, result, fromLatest);
+    const moved = nextOrder(existing, applied, fromLatest);
     seen.change = moved.change;
     seen.before = existing.status;
     seen.publishBy = undefined;

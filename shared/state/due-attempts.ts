@@ -55,7 +55,15 @@ export const rescheduleAttempt = (table: string, id: string, due: DueAttributes,
     stillDue,
   );
 
-/** Takes an attempt still pending at its provider's expiry out of the index, saying how (due.ts expiredAs); false when it was not in it. */
+// Expiry only for an attempt still pending: one made final meanwhile whose order write failed stays due, so
+// that the next run applies its result to the order (attempt-results.ts applySettledAttempt).
+const stillDueAndPending = {
+  expression: 'attribute_exists(#due_shard) AND #status = :pending',
+  names: { '#due_shard': 'due_shard', '#status': 'status' },
+  values: { ':pending': 'pending' },
+};
+
+/** Takes an attempt still pending at its provider's expiry out of the index, saying how (due.ts expiredAs); false when it was not in it, or is final. */
 export const expireAttempt = (table: string, id: string, as: ExpiredAs): Promise<boolean> =>
   updateItem(
     table,
@@ -65,7 +73,7 @@ export const expireAttempt = (table: string, id: string, as: ExpiredAs): Promise
       names: { '#as': 'expired_as', '#at': 'expired_at', ...Object.fromEntries(DUE_ATTRIBUTE_NAMES.map((name, index) => [`#d${index}`, name])) },
       values: { ':as': as, ':at': new Date().toISOString() },
     },
-    stillDue,
+    stillDueAndPending,
   );
 
 /** Takes the attempt out of the index (expired, or found final); false when it was not in it. */

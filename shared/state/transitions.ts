@@ -55,11 +55,14 @@ export interface OrderState {
 const ATTEMPT_STATUS_OF: Record<Outcome, AttemptStatus> = { success: 'succeeded', failure: 'failed', pending: 'pending' };
 
 /**
- * An attempt that succeeded stays succeeded (a late or replayed failure never undoes money that moved);
- * otherwise the latest word wins.
+ * An attempt that succeeded stays succeeded (a late or replayed failure never undoes money that moved); one
+ * that failed changes only to a success; a pending one takes the latest word.
  */
 export const nextAttempt = (attempt: AttemptState, result: AttemptResult): AttemptState => {
   if (attempt.status === 'succeeded') return attempt;
+  // A failed attempt moves only to a success: a late "not final" word or a replayed failure changes nothing
+  // (it would reopen an attempt no sweep checks any more, or rewrite it for nothing).
+  if (attempt.status === 'failed' && result.outcome !== 'success') return attempt;
   return {
     ...attempt,
     status: ATTEMPT_STATUS_OF[result.outcome],

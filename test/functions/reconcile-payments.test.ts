@@ -10,7 +10,9 @@ import { handler as reconcileHandler } from '../../functions/reconcile-payments/
 import { handler as createSessionHandler } from '../../functions/create-etpay-session/handler.ts';
 import { handler as notificationHandler } from '../../functions/receive-etpay-notification/handler.ts';
 import { backOffMs, FIRST_CHECK_AFTER_MS, PULL_EXPIRY_MS } from '#shared/state/due.ts';
-import { DUE_ATTEMPTS_INDEX } from '#shared/state/keys.ts';
+import { pullEtpaySessionStatus } from '#shared/providers/etpay-status.ts';
+import { DUE_ATTEMPTS_INDEX, itemId } from '#shared/state/keys.ts';
+import { SANDBOX_ETPAY_SECRET } from '../../local/sandbox/credentials.ts';
 import { captureOutput } from '../support/logs.ts';
 import { invoke, lambdaContext } from '../support/lambda.ts';
 import { samplePatient } from '../support/fixtures.ts';
@@ -280,5 +282,25 @@ describe('reconcile-payments at the provider’s expiry: abandoned checkouts apa
     const summary = await runAt(FIRST_CHECK_AFTER_MS + 1_000, 2_500);
     expect(summary.skippay).toMatchObject({ checked: 0, outOfTime: true });
     expect((await orderOf('skippay', hash))?.status).toBe('pending');
+  });
+});
+
+describe('reconcile-payments and a payment record whose state writes never happened', () => {
+  it('a notification that stopped after its once-record (Lambda ended, table failed) does not block the pull: the order is paid on the next run', async () => {
+    const { token, merchantOrderId } = await openEtpaySession();
+    world.sandbox.control.settle({ provider: 'etpay', session_token: token }, 'paid');
+    const status = await pullEtpaySessionStatus(token, {
+      apiUrl: world.sandbox.etpayApiUrl,
+      merchantCode: SANDBOX_ETPAY_SECRET.ETPAY_MERCHANT_CODE,
+      merchantApiToken: SANDBOX_ETPAY_SECRET.ETPAY_MERCHANT_API_TOKEN,
+      timeoutMs: 5_000,
+      deadline: Date.now() + 5_000,
+    });
+    // What recordOnce leaves when the function stops between its once-record and the attempt's writes.
+    await world.table.put({ id: itemId.etpayPayment(token, status.payment_token!), payment_token: status.payment_token, session_token: token, source: 'notification' });
+    await runAt(FIRST_CHECK_AFTER_MS + 1_000);
+    expect(await orderOf('etpay', merchantOrderId)).toMatchObject({ status: 'paid' });
+    expect(eventsAbout(merchantOrderId)).toHaveLength(1);
+    expect((await attemptOf('etpay', token))?.due_shard).toBeUndefined();
   });
 });

@@ -91,4 +91,23 @@ describe('recordAttemptResult publishes each order status change once', () => {
     }
     expect(statusesOf('OC-E5')).toEqual(['paid']);
   });
+
+  it('a not-final word arriving after a failure (a pull begun before the notification) leaves the attempt and the order failed', async () => {
+    const readBeforeTheFailure = await orderWithAttempt('OC-E6');
+    await recordAttemptResult(table.name, readBeforeTheFailure, result('error'));
+    await recordAttemptResult(table.name, readBeforeTheFailure, result('in_progress'));
+    expect(await table.get(itemId.attempt('etpay', 'att_OC-E6'))).toMatchObject({ status: 'failed' });
+    expect((await table.get(readBeforeTheFailure.order))?.status).toBe('failed');
+    expect(statusesOf('OC-E6')).toEqual(['failed']);
+  });
+
+  it('a failure word about an attempt that already succeeded (its order write failed midway) moves the order to paid, not failed', async () => {
+    const attempt = await orderWithAttempt('OC-E7');
+    // What recordAttemptResult leaves when the order write fails after the attempt write: succeeded, still due.
+    await table.set(itemId.attempt('etpay', 'att_OC-E7'), { status: 'succeeded', paid_amount: 5000, provider_status: 'success', version: 2, next_check_at: new Date().toISOString() });
+    await recordAttemptResult(table.name, (await findAttempt(table.name, 'etpay', 'att_OC-E7'))!, result('error'));
+    expect((await table.get(attempt.order))?.status).toBe('paid');
+    expect(statusesOf('OC-E7')).toEqual(['paid']);
+    expect(await table.get(itemId.attempt('etpay', 'att_OC-E7'))).not.toHaveProperty('due_shard');
+  });
 });
