@@ -201,6 +201,18 @@ describe('a status change whose event did not reach the bus is published later, 
     expect(eventsAbout(hash)).toHaveLength(1);
   });
 
+  it('a malformed order marked before it does not stop the sweep: counted as failed, the next order is published', async () => {
+    await world.table.put({ id: 'order#malformed', due_shard: 'due#events', next_check_at: new Date(Date.now() - 60 * 60_000).toISOString(), status: 42 });
+    const hash = await createSkipPayOrder();
+    world.bus.failNext(1_000);
+    expect((await skipWebhook({ event: 'order.paid', hash, status: 'paid', total_amount: '50000' })()).status).toBe(200);
+    world.bus.failNext(0);
+    const summary = await reconcileAt(REPUBLISH_AFTER_MS + 1_000);
+    expect(summary.events).toMatchObject({ republished: 1, failed: 1 });
+    expect(eventsAbout(hash)).toHaveLength(1);
+    await world.table.put({ id: 'order#malformed' }); // out of the index again, for the tests after this one
+  });
+
   it('still down at the next run: counted, tried again later, and then published once', async () => {
     const { token, merchantOrderId } = await openEtpaySession();
     world.sandbox.control.settle({ provider: 'etpay', session_token: token }, 'paid');

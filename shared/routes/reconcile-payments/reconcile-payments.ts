@@ -195,7 +195,14 @@ const republishEvents = async (run: Run): Promise<EventsTally> => {
         tally.outOfTime = true;
         return tally;
       }
-      await republishOne(run, id, tally);
+      try {
+        await republishOne(run, id, tally);
+      } catch (error) {
+        // One order that cannot be read or moved (our table failing, a malformed item) never stops the others:
+        // counted, logged, and its mark stays for the next run.
+        tally.failed += 1;
+        logger.error('reconcile: unpublished payment event not handled', { error_type: error instanceof Error ? error.name : 'unknown' });
+      }
     }
     start = page.next;
   } while (start);
