@@ -9,11 +9,11 @@ import type { PaymentStatusChangedDetail } from '../events/payment-events.ts';
 import { logger } from '../observability/logger.ts';
 import { MetricName } from '../observability/metric-names.ts';
 import { reportMetrics } from '../observability/request-log.ts';
-import { clearDue } from './due-attempts.ts';
+import { clearDue, clearUnpublishedMark } from './due-attempts.ts';
 import { REPUBLISH_AFTER_MS } from './due.ts';
 import { DUE_ATTEMPTS_INDEX, dueShard, UNPUBLISHED_EVENTS_SHARD } from './keys.ts';
 import { findAttempt, MAX_ROUNDS, updateOrder, type AttemptRecord, type OrderRecord } from './orders.ts';
-import { atVersion, getItem, putItem, updateItem } from './table.ts';
+import { atVersion, getItem, putItem } from './table.ts';
 import { nextAttempt, nextOrder, settledResultOf, type AttemptResult, type OrderChange, type OrderStatus } from './transitions.ts';
 
 export interface RecordedResult {
@@ -164,16 +164,3 @@ export const publishOrderStatus = async (table: string, order: OrderRecord, publ
   }
   return true;
 };
-
-/** Removes the order's unpublished-event mark if it is still `publishBy`; false when it was not. */
-export const clearUnpublishedMark = (table: string, orderId: string, publishBy: string): Promise<boolean> =>
-  updateItem(
-    table,
-    orderId,
-    { update: 'REMOVE #shard, #next', names: { '#shard': DUE_ATTEMPTS_INDEX.partitionKey, '#next': DUE_ATTEMPTS_INDEX.sortKey } },
-    {
-      expression: '#shard = :events AND #next = :mark',
-      names: { '#shard': DUE_ATTEMPTS_INDEX.partitionKey, '#next': DUE_ATTEMPTS_INDEX.sortKey },
-      values: { ':events': UNPUBLISHED_EVENTS_SHARD, ':mark': publishBy },
-    },
-  );

@@ -55,6 +55,12 @@ export const rescheduleAttempt = (table: string, id: string, due: DueAttributes,
     stillDue,
   );
 
+/** Leaving the index: every due attribute removed (DUE_ATTRIBUTE_NAMES). */
+const removeDue = {
+  update: `REMOVE ${DUE_ATTRIBUTE_NAMES.map((_, index) => `#d${index}`).join(', ')}`,
+  names: Object.fromEntries(DUE_ATTRIBUTE_NAMES.map((name, index) => [`#d${index}`, name])),
+};
+
 // Expiry only for an attempt still pending: one made final meanwhile whose order write failed stays due, so
 // that the next run applies its result to the order (attempt-results.ts applySettledAttempt).
 const stillDueAndPending = {
@@ -69,8 +75,8 @@ export const expireAttempt = (table: string, id: string, as: ExpiredAs): Promise
     table,
     id,
     {
-      update: `SET #as = :as, #at = :at REMOVE ${DUE_ATTRIBUTE_NAMES.map((_, index) => `#d${index}`).join(', ')}`,
-      names: { '#as': 'expired_as', '#at': 'expired_at', ...Object.fromEntries(DUE_ATTRIBUTE_NAMES.map((name, index) => [`#d${index}`, name])) },
+      update: `SET #as = :as, #at = :at ${removeDue.update}`,
+      names: { '#as': 'expired_as', '#at': 'expired_at', ...removeDue.names },
       values: { ':as': as, ':at': new Date().toISOString() },
     },
     stillDueAndPending,
@@ -81,22 +87,26 @@ export const clearDue = (table: string, id: string): Promise<boolean> =>
   updateItem(
     table,
     id,
-    {
-      update: `REMOVE ${DUE_ATTRIBUTE_NAMES.map((_, index) => `#d${index}`).join(', ')}`,
-      names: Object.fromEntries(DUE_ATTRIBUTE_NAMES.map((name, index) => [`#d${index}`, name])),
-    },
+    removeDue,
     stillDue,
   );
 
+// Only while the order's unpublished-event mark is still `mark`: no newer status change re-marked it.
+const stillMarked = (mark: string) => ({
+  expression: '#shard = :events AND #next = :mark',
+  names: { '#shard': DUE_ATTEMPTS_INDEX.partitionKey, '#next': DUE_ATTEMPTS_INDEX.sortKey },
+  values: { ':events': UNPUBLISHED_EVENTS_SHARD, ':mark': mark },
+});
+
 /** Moves an unpublished event's next try to `next`, if its mark is still `mark` (no newer change, not published). */
 export const rescheduleUnpublished = (table: string, id: string, mark: string, next: string): Promise<boolean> =>
+  updateItem(table, id, { update: 'SET #next = :later', names: { '#next': DUE_ATTEMPTS_INDEX.sortKey }, values: { ':later': next } }, stillMarked(mark));
+
+/** Removes the order's unpublished-event mark (its event is on the bus) if it is still `mark`; false when it was not. */
+export const clearUnpublishedMark = (table: string, id: string, mark: string): Promise<boolean> =>
   updateItem(
     table,
     id,
-    { update: 'SET #next = :later', names: { '#next': DUE_ATTEMPTS_INDEX.sortKey }, values: { ':later': next } },
-    {
-      expression: '#shard = :events AND #next = :mark',
-      names: { '#shard': DUE_ATTEMPTS_INDEX.partitionKey, '#next': DUE_ATTEMPTS_INDEX.sortKey },
-      values: { ':events': UNPUBLISHED_EVENTS_SHARD, ':mark': mark },
-    },
+    { update: 'REMOVE #shard, #next', names: { '#shard': DUE_ATTEMPTS_INDEX.partitionKey, '#next': DUE_ATTEMPTS_INDEX.sortKey } },
+    stillMarked(mark),
   );
